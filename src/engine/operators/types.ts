@@ -1,5 +1,5 @@
 import type { BinaryString } from '../bytes'
-import type { OperatorRef, Template } from '../../bundle/schema'
+import type { OperatorParams, OperatorRef, Template } from '../../bundle/schema'
 
 /**
  * What an operator may see and set while it evaluates one value. One object per transaction,
@@ -32,7 +32,14 @@ export type OperatorFn = (input: BinaryString, ctx: OperatorContext) => boolean
 export interface OperatorDef {
   /** canonical SecLang name without '@' */
   name: string
-  /** build the evaluator from the bundle's operator reference (regexes, automata built here) */
+  /**
+   * Build time (called by the compiler, must stay pure): check the argument and prepare what
+   * the engine needs (parsed phrases, CIDRs, byte ranges...). Throws an Error whose message is
+   * a one-line reason when the argument is invalid. Operators whose argument the compiler
+   * prepares itself (rx: translated regex; pmFromFile/ipMatchFromFile: file contents) omit it.
+   */
+  prepare?(arg: string): OperatorParams | undefined
+  /** Once per isolate: build the evaluator from the bundle's operator reference (regexes, automata built here) */
   link(op: OperatorRef): OperatorFn
   /** one line: what it does, in the Reference Manual's terms */
   doc: string
