@@ -1,0 +1,39 @@
+/**
+ * What the engine can run: the compiler refuses, with the engine's reason, names that are valid
+ * SecLang but that the engine does not implement at the edge.
+ */
+import { OPERATORS } from '../engine/operators'
+
+/** Reasons for operators the engine will never run at the edge (merged with the engine's list). */
+const OPERATOR_REFUSALS: Record<string, string> = {
+  rxGlobal: 'libModSecurity v3 only; not part of ModSecurity 2.9',
+  verifySVNR: 'libModSecurity v3 only; not part of ModSecurity 2.9',
+}
+
+/**
+ * The reason an operator is refused, or undefined when the engine runs it. Every catalog name is
+ * either in the engine's OPERATORS or refused here: test/unit/compiler/coverage.test.ts checks it.
+ */
+export function operatorRefusal(name: string, engineNotImplemented: Record<string, string> = {}): string | undefined {
+  if (OPERATORS[name] !== undefined) return undefined
+  return engineNotImplemented[name] ?? OPERATOR_REFUSALS[name]
+}
+
+/** Variables that cannot exist at the edge. */
+const VARIABLE_REFUSALS: Record<string, string> = {
+  SCRIPT_BASENAME: 'there is no script file at the edge (Apache handler variable)',
+  SCRIPT_FILENAME: 'there is no script file at the edge (Apache handler variable)',
+  SCRIPT_GID: 'there is no script file at the edge (Apache handler variable)',
+  SCRIPT_GROUPNAME: 'there is no script file at the edge (Apache handler variable)',
+  SCRIPT_MODE: 'there is no script file at the edge (Apache handler variable)',
+  SCRIPT_UID: 'there is no script file at the edge (Apache handler variable)',
+  SCRIPT_USERNAME: 'there is no script file at the edge (Apache handler variable)',
+  WEBSERVER_ERROR_LOG: 'there is no web server error log at the edge',
+  STREAM_INPUT_BODY: 'stream body inspection (@rsub) is not supported',
+  STREAM_OUTPUT_BODY: 'stream body inspection (@rsub) is not supported',
+  SDBM_DELETE_ERROR: 'persistent collections live in Workers KV, not SDBM',
+}
+
+export function variableRefusal(name: string): string | undefined {
+  return VARIABLE_REFUSALS[name]
+}
