@@ -1,25 +1,21 @@
 /**
  * The one place where the compiler turns PCRE patterns into JavaScript RegexSpecs (operators,
- * key selectors, SecAuditLogRelevantStatus, *ByTag/*ByMsg directives).
+ * key selectors, SecAuditLogRelevantStatus, *ByTag/*ByMsg directives), with ModSecurity 2.9
+ * semantics (PCRE DOTALL | DOLLAR_ENDONLY over bytes). See src/compiler/regex/README.md.
  */
 import type { RegexSpec } from '../bundle/schema'
+import { translate } from './regex'
 
-// PROVISIONAL: replaced by src/compiler/regex (the PCRE->JS translator) as soon as it lands.
-function provisionalTranslate(pattern: string): RegexSpec {
-  let source = pattern
-  let flags = 's'
-  const m = /^\(\?([is]+)\)/.exec(source)
-  if (m) {
-    source = source.slice(m[0].length)
-    if (m[1]?.includes('i')) flags += 'i'
-  }
-  new RegExp(source, flags)
-  return { source, flags }
-}
-
-/** Translate with v2 semantics; `caseless` adds PCRE_CASELESS (key selectors). Throws Error with a reason. */
+/**
+ * Translate with v2 semantics; `caseless` adds PCRE_CASELESS (key selectors). Throws
+ * RegexTranslateError (with `offset` and `construct`) or Error with a reason.
+ */
 export function compileRegexOrThrow(pattern: string, caseless = false): RegexSpec {
-  return provisionalTranslate(caseless ? `(?i)${pattern}` : pattern)
+  const js = translate(pattern, { mode: 'v2', caseless })
+  // make sure the engine will be able to build it
+  new RegExp(js.source, js.flags)
+  const spec: RegexSpec = { source: js.source, flags: js.flags }
+  return spec
 }
 
 /** For build-time matching (SecRuleRemoveByTag etc.). */
