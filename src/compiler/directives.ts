@@ -183,7 +183,7 @@ export const DIRECTIVES: Record<string, DirectiveEntry> = {
     try {
       return compileRegexOrThrow(t.value)
     } catch (e) {
-      throw errorAt(n, t, 0, `invalid regex: ${(e as Error).message}`)
+      throw errorAt(n, t, (e as { offset?: number }).offset ?? 0, `invalid regex: ${(e as Error).message}`)
     }
   }),
   SecAuditLogFormat: set('auditLogFormat', (n) => choice(n, ['Native', 'JSON'] as const)),

@@ -40,7 +40,7 @@ function regexMatcher(node: DirectiveNode, tok: Token): RegExp {
   try {
     return buildTimeRegExp(tok.value)
   } catch (e) {
-    throw errorAt(node, tok, 0, `invalid regex: ${(e as Error).message}`)
+    throw errorAt(node, tok, (e as { offset?: number }).offset ?? 0, `invalid regex: ${(e as Error).message}`)
   }
 }
 
