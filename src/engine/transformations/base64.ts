@@ -1,3 +1,5 @@
+import { bytesToBinary } from '../bytes'
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
 /** base64 digit value of a byte, or -1. */
@@ -79,32 +81,32 @@ export function base64DecodeExt(input: string): string {
   return decodeDigits(digits, 0, digits.length)
 }
 
+const ALPHABET_CODES = new Uint8Array(64)
+for (let k = 0; k < 64; k++) ALPHABET_CODES[k] = ALPHABET.charCodeAt(k)
+
 /** t:base64Encode: standard base64 with `=` padding. */
 export function base64Encode(input: string): string {
   const n = input.length
-  let out = ''
+  const out = new Uint8Array(Math.ceil(n / 3) * 4)
+  const A = ALPHABET_CODES
+  let j = 0
   let i = 0
   for (; i + 3 <= n; i += 3) {
-    const a = input.charCodeAt(i)
-    const b = input.charCodeAt(i + 1)
-    const c = input.charCodeAt(i + 2)
-    out +=
-      ALPHABET.charAt(a >> 2) +
-      ALPHABET.charAt(((a & 3) << 4) | (b >> 4)) +
-      ALPHABET.charAt(((b & 15) << 2) | (c >> 6)) +
-      ALPHABET.charAt(c & 63)
+    const a = input.charCodeAt(i) & 0xff
+    const b = input.charCodeAt(i + 1) & 0xff
+    const c = input.charCodeAt(i + 2) & 0xff
+    out[j++] = A[a >> 2] ?? 0
+    out[j++] = A[((a & 3) << 4) | (b >> 4)] ?? 0
+    out[j++] = A[((b & 15) << 2) | (c >> 6)] ?? 0
+    out[j++] = A[c & 63] ?? 0
   }
-  if (n - i === 1) {
-    const a = input.charCodeAt(i)
-    out += ALPHABET.charAt(a >> 2) + ALPHABET.charAt((a & 3) << 4) + '=='
-  } else if (n - i === 2) {
-    const a = input.charCodeAt(i)
-    const b = input.charCodeAt(i + 1)
-    out +=
-      ALPHABET.charAt(a >> 2) +
-      ALPHABET.charAt(((a & 3) << 4) | (b >> 4)) +
-      ALPHABET.charAt((b & 15) << 2) +
-      '='
+  if (n - i >= 1) {
+    const a = input.charCodeAt(i) & 0xff
+    const b = n - i === 2 ? input.charCodeAt(i + 1) & 0xff : 0
+    out[j++] = A[a >> 2] ?? 0
+    out[j++] = A[((a & 3) << 4) | (b >> 4)] ?? 0
+    out[j++] = n - i === 2 ? (A[(b & 15) << 2] ?? 0) : 0x3d
+    out[j++] = 0x3d
   }
-  return out
+  return bytesToBinary(out)
 }

@@ -1,3 +1,16 @@
+import { bytesToBinary } from '../bytes'
+
+/** Copies input into bytes, adding delta to every byte in [lo, hi]. */
+function shiftRange(input: string, from: number, lo: number, hi: number, delta: number): string {
+  const n = input.length
+  const out = new Uint8Array(n)
+  for (let k = 0; k < n; k++) {
+    const c = input.charCodeAt(k)
+    out[k] = k >= from && c >= lo && c <= hi ? c + delta : c
+  }
+  return bytesToBinary(out)
+}
+
 /**
  * t:lowercase: ASCII A-Z -> a-z only (C tolower() in the C locale; bytes >= 0x80 unchanged).
  * Never String.prototype.toLowerCase(): it would fold Latin-1 letters.
@@ -9,17 +22,7 @@ export function lowercase(input: string): string {
     const c = input.charCodeAt(i)
     if (c >= 0x41 && c <= 0x5a) break
   }
-  if (i === n) return input
-  let out = input.slice(0, i)
-  let start = i
-  for (; i < n; i++) {
-    const c = input.charCodeAt(i)
-    if (c >= 0x41 && c <= 0x5a) {
-      out += input.slice(start, i) + String.fromCharCode(c + 0x20)
-      start = i + 1
-    }
-  }
-  return out + input.slice(start)
+  return i === n ? input : shiftRange(input, i, 0x41, 0x5a, 0x20)
 }
 
 /**
@@ -33,15 +36,5 @@ export function uppercase(input: string): string {
     const c = input.charCodeAt(i)
     if (c >= 0x61 && c <= 0x7a) break
   }
-  if (i === n) return input
-  let out = input.slice(0, i)
-  let start = i
-  for (; i < n; i++) {
-    const c = input.charCodeAt(i)
-    if (c >= 0x61 && c <= 0x7a) {
-      out += input.slice(start, i) + String.fromCharCode(c - 0x20)
-      start = i + 1
-    }
-  }
-  return out + input.slice(start)
+  return i === n ? input : shiftRange(input, i, 0x61, 0x7a, -0x20)
 }

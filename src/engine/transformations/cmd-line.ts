@@ -1,3 +1,5 @@
+import { bytesToBinary } from '../bytes'
+
 /**
  * t:cmdLine (v2 registers it as `cmdline`; names are case-insensitive), as ModSecurity 2.9:
  * processing stops at the first NUL byte (v2 loops over a C string), `\ " ' ^` are deleted,
@@ -6,10 +8,12 @@
  */
 export function cmdLine(input: string): string {
   const n = input.length
-  let out = ''
+  const out = new Uint8Array(n + 1)
+  let j = 0
+  // A space is emitted lazily: v2 writes it and takes it back when `/` or `(` follows.
   let space = false
   for (let i = 0; i < n; i++) {
-    const c = input.charCodeAt(i)
+    const c = input.charCodeAt(i) & 0xff
     if (c === 0) break
     switch (c) {
       case 0x22: // "
@@ -23,21 +27,20 @@ export function cmdLine(input: string): string {
       case 0x09:
       case 0x0d:
       case 0x0a:
-        if (!space) {
-          out += ' '
-          space = true
-        }
+        space = true
         break
       case 0x2f: // /
       case 0x28: // (
-        if (space) out = out.slice(0, -1)
         space = false
-        out += input.charAt(i)
+        out[j++] = c
         break
       default:
-        out += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 0x20) : input.charAt(i)
+        if (space) out[j++] = 0x20
         space = false
+        out[j++] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c
     }
   }
-  return out === input ? input : out
+  if (space) out[j++] = 0x20
+  const s = bytesToBinary(out.subarray(0, j))
+  return s === input ? input : s
 }

@@ -1,15 +1,18 @@
+import { bytesToBinary } from '../bytes'
 import { at, hexByte, isHex } from './chars'
 
-const HEX = '0123456789abcdef'
+const HEX_DIGITS = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102])
 
 /** t:hexEncode: every byte -> two lowercase hex digits. */
 export function hexEncode(input: string): string {
-  let out = ''
-  for (let i = 0; i < input.length; i++) {
+  const n = input.length
+  const out = new Uint8Array(n * 2)
+  for (let i = 0; i < n; i++) {
     const c = input.charCodeAt(i)
-    out += HEX.charAt(c >> 4) + HEX.charAt(c & 15)
+    out[2 * i] = HEX_DIGITS[(c >> 4) & 15] ?? 0
+    out[2 * i + 1] = HEX_DIGITS[c & 15] ?? 0
   }
-  return out
+  return bytesToBinary(out)
 }
 
 /**
@@ -17,11 +20,10 @@ export function hexEncode(input: string): string {
  * pairs are not validated: a non-hex byte goes through the same digit arithmetic (x2c).
  */
 export function hexDecode(input: string): string {
-  let out = ''
-  for (let i = 0; i + 1 < input.length; i += 2) {
-    out += String.fromCharCode(hexByte(input.charCodeAt(i), input.charCodeAt(i + 1)))
-  }
-  return out
+  const m = input.length >> 1
+  const out = new Uint8Array(m)
+  for (let k = 0; k < m; k++) out[k] = hexByte(input.charCodeAt(2 * k), input.charCodeAt(2 * k + 1))
+  return bytesToBinary(out)
 }
 
 /**

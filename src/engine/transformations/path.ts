@@ -1,3 +1,5 @@
+import { bytesToBinary } from '../bytes'
+
 const SLASH = 0x2f
 const BSLASH = 0x5c
 const DOT = 0x2e
@@ -88,9 +90,10 @@ function normalise(input: string, win: boolean): string {
     ldst--
     dst--
   }
-  let out = ''
-  for (let k = 0; k < ldst; k++) out += String.fromCharCode(get(k))
-  return out === input ? input : out
+  const out = new Uint8Array(Math.max(ldst, 0))
+  for (let k = 0; k < out.length; k++) out[k] = get(k)
+  const s = bytesToBinary(out)
+  return s === input ? input : s
 }
 
 /** t:normalisePath (alias normalizePath): removes multiple slashes and ./ ../ segments. */

@@ -1,3 +1,4 @@
+import { bytesToBinary } from '../bytes'
 import type { TransformEnv } from './types'
 import { hexByte, isHex } from './chars'
 
@@ -99,20 +100,25 @@ function urlSafe(c: number): boolean {
   return c === 0x2a || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
 }
 
-const HEX = '0123456789abcdef'
+const HEX_DIGITS = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102])
 
 /** t:urlEncode. Space -> `+`; everything but `*`, digits and letters -> `%hh` (lowercase hex). */
 export function urlEncode(input: string): string {
   const n = input.length
-  let out = ''
-  let start = 0
-  for (let i = 0; i < n; i++) {
-    const c = input.charCodeAt(i)
-    if (urlSafe(c)) continue
-    out += input.slice(start, i)
-    out += c === 0x20 ? '+' : '%' + HEX.charAt(c >> 4) + HEX.charAt(c & 15)
-    start = i + 1
+  let i = 0
+  while (i < n && urlSafe(input.charCodeAt(i))) i++
+  if (i === n) return input
+  const out = new Uint8Array(n * 3)
+  let j = 0
+  for (let k = 0; k < n; k++) {
+    const c = input.charCodeAt(k) & 0xff
+    if (urlSafe(c)) out[j++] = c
+    else if (c === 0x20) out[j++] = 0x2b
+    else {
+      out[j++] = 0x25
+      out[j++] = HEX_DIGITS[c >> 4] ?? 0
+      out[j++] = HEX_DIGITS[c & 15] ?? 0
+    }
   }
-  if (start === 0) return input
-  return out + input.slice(start)
+  return bytesToBinary(out.subarray(0, j))
 }
