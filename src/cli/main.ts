@@ -1,13 +1,16 @@
 /**
  * The `waf` command line (Node only).
  *   waf compile <entry.conf> [-o out.json] [-D NAME=VALUE]... [--quiet]
+ *   waf crs-fetch <version> [--sha256 HEX]
  */
 import { runCompile } from './compile-command'
+import { runCrsFetch } from './crs-fetch'
 
 const USAGE = `usage: waf <command> [options]
 
 commands:
   compile <entry.conf> [-o out.json] [-D NAME[=VALUE]]...   compile SecLang rules into a bundle
+  crs-fetch <version> [--sha256 HEX]                        download and verify an OWASP CRS release
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'compile':
       return runCompile(rest)
+    case 'crs-fetch':
+      return runCrsFetch(rest)
     case undefined:
     case '-h':
     case '--help':
