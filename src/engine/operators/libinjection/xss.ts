@@ -1,0 +1,222 @@
+import { h5Init, h5Next } from './html5'
+import {
+  H5_ATTR_NAME,
+  H5_ATTR_VALUE,
+  H5_DOCTYPE,
+  H5_START_DATA,
+  H5_START_VALUE_BACK_QUOTE,
+  H5_TAG_COMMENT,
+  H5_TAG_NAME_OPEN,
+  Html5State,
+} from './html5-state'
+import { BLACK_ATTRS, BLACK_TAGS } from './xss-data'
+
+/**
+ * Our implementation of libinjection's XSS detection (libinjection_xss() of libinjection 3.9.2,
+ * as embedded in ModSecurity 2.9.7). The input is tokenized as HTML five times (starting as
+ * text, then inside an unquoted, '-, "- and `-quoted attribute value); it is XSS when a token
+ * is a DOCTYPE, a blacklisted tag, an on* / blacklisted attribute, a URL attribute whose value
+ * is a javascript:/data:/vbscript:/view-source: URL, or a suspicious comment.
+ */
+
+// Attribute kinds (libinjection's attribute_t)
+const ATTR_NONE = 0
+const ATTR_BLACK = 1
+const ATTR_URL = 2
+const ATTR_STYLE = 3
+const ATTR_INDIRECT = 4
+
+const h5 = new Html5State()
+
+/**
+ * libinjection's cstrcasecmp_with_null: s[start, start+n), NUL bytes skipped and a-z
+ * upper-cased, equals `upper`.
+ */
+function equalsIgnoringNul(upper: string, s: string, start: number, n: number): boolean {
+  let i = 0
+  for (let k = 0; k < n; k++) {
+    let c = s.charCodeAt(start + k)
+    if (c === 0) continue
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20
+    if (i >= upper.length || upper.charCodeAt(i) !== c) return false
+    i++
+  }
+  return i === upper.length
+}
+
+function lowerIs(c: number, lower: number): boolean {
+  return c === lower || c === lower - 0x20
+}
+
+function isBlackTag(s: string, start: number, len: number): boolean {
+  if (len < 3) return false
+  for (let i = 0; i < BLACK_TAGS.length; i++) {
+    if (equalsIgnoringNul(BLACK_TAGS[i] ?? '', s, start, len)) return true
+  }
+  const c0 = s.charCodeAt(start)
+  const c1 = s.charCodeAt(start + 1)
+  const c2 = s.charCodeAt(start + 2)
+  if (lowerIs(c0, 0x73) && lowerIs(c1, 0x76) && lowerIs(c2, 0x67)) return true // svg*
+  return lowerIs(c0, 0x78) && lowerIs(c1, 0x73) && lowerIs(c2, 0x6c) // xsl*
+}
+
+function blackAttr(s: string, start: number, len: number): number {
+  if (len < 2) return ATTR_NONE
+  if (len >= 5) {
+    if (lowerIs(s.charCodeAt(start), 0x6f) && lowerIs(s.charCodeAt(start + 1), 0x6e)) return ATTR_BLACK // on*
+    if (equalsIgnoringNul('XMLNS', s, start, 5) || equalsIgnoringNul('XLINK', s, start, 5)) return ATTR_BLACK
+  }
+  for (let i = 0; i < BLACK_ATTRS.length; i++) {
+    const entry = BLACK_ATTRS[i]
+    if (entry !== undefined && equalsIgnoringNul(entry[0], s, start, len)) return entry[1]
+  }
+  return ATTR_NONE
+}
+
+const HEX_VALUE = new Int16Array(256).fill(256)
+for (let c = 0; c < 10; c++) HEX_VALUE[0x30 + c] = c
+for (let c = 0; c < 6; c++) HEX_VALUE[0x41 + c] = HEX_VALUE[0x61 + c] = 10 + c
+
+/** byte at i; 0 past the end (the C string's NUL terminator) */
+function at(s: string, i: number): number {
+  return i < s.length ? s.charCodeAt(i) : 0
+}
+
+/** bytes consumed by the last decodeCharAt() */
+let consumed = 0
+
+/**
+ * libinjection's html_decode_char_at: the char at p, decoding &#dd; and &#xhh; references
+ * (`n` bytes remain in the token; like the C code, the two bytes after "&#" are read even
+ * past the token, and `consumed` may then exceed n).
+ */
+function decodeCharAt(s: string, p: number, n: number): number {
+  consumed = 1
+  const c = at(s, p)
+  if (c !== 0x26 || n < 2) return c
+  if (at(s, p + 1) !== 0x23) return 0x26
+  let val: number
+  let i: number
+  const x = at(s, p + 2)
+  const hex = x === 0x78 || x === 0x58
+  if (hex) {
+    val = HEX_VALUE[at(s, p + 3)] ?? 256
+    if (val === 256) return 0x26
+    i = 4
+  } else {
+    if (x < 0x30 || x > 0x39) return 0x26
+    val = x - 0x30
+    i = 3
+  }
+  for (; i < n; i++) {
+    const ch = at(s, p + i)
+    if (ch === 0x3b) {
+      consumed = i + 1
+      return val
+    }
+    const d = hex ? (HEX_VALUE[ch] ?? 256) : ch >= 0x30 && ch <= 0x39 ? ch - 0x30 : 256
+    if (d === 256) {
+      consumed = i
+      return val
+    }
+    val = val * (hex ? 16 : 10) + d
+    if (val > 0x1000ff) return 0x26
+  }
+  consumed = i
+  return val
+}
+
+/**
+ * libinjection's htmlencode_startswith: does the token (HTML-decoded, leading whitespace and
+ * controls skipped, NUL and \n ignored, ASCII case-insensitive) start with `upper`?
+ */
+function htmlStartsWith(upper: string, s: string, p: number, n: number): boolean {
+  let i = 0
+  let first = true
+  while (n > 0) {
+    if (i === upper.length) return true
+    let c = decodeCharAt(s, p, n)
+    p += consumed
+    if (consumed > n) {
+      // the C size_t underflows: it keeps reading the input after the token, up to its NUL
+      n = s.length + 1 - p
+      if (n <= 0) break
+    } else n -= consumed
+    if (first && c <= 32) continue
+    first = false
+    if (c === 0 || c === 10) continue
+    if (c >= 0x61 && c <= 0x7a) c -= 0x20
+    if (upper.charCodeAt(i) !== (c & 0xff)) return false // compared as a C char
+    i++
+  }
+  return i === upper.length
+}
+
+function isBlackUrl(s: string, start: number, len: number): boolean {
+  let p = start
+  let n = len
+  // skip leading whitespace, controls and (signed char) high bytes
+  while (n > 0) {
+    const c = s.charCodeAt(p)
+    if (c > 32 && c < 127) break
+    p++
+    n--
+  }
+  return (
+    htmlStartsWith('DATA', s, p, n) ||
+    htmlStartsWith('VIEW-SOURCE', s, p, n) ||
+    htmlStartsWith('JAVA', s, p, n) ||
+    htmlStartsWith('VBSCRIPT', s, p, n)
+  )
+}
+
+function isXssComment(s: string, start: number, len: number): boolean {
+  const tick = s.indexOf('`', start)
+  if (tick >= 0 && tick < start + len) return true // IE: ` ends a tag
+  if (len > 3) {
+    const c0 = s.charCodeAt(start)
+    const c1 = s.charCodeAt(start + 1)
+    const c2 = s.charCodeAt(start + 2)
+    if (c0 === 0x5b && lowerIs(c1, 0x69) && lowerIs(c2, 0x66)) return true // [if: IE conditional comment
+    if (lowerIs(c0, 0x78) && lowerIs(c1, 0x6d) && lowerIs(c2, 0x6c)) return true // xml
+  }
+  if (len > 5) {
+    if (equalsIgnoringNul('IMPORT', s, start, 6)) return true // <?import
+    if (equalsIgnoringNul('ENTITY', s, start, 6)) return true // <!ENTITY
+  }
+  return false
+}
+
+/** libinjection_is_xss: one pass, tokenizing from the given start context */
+function isXssFrom(s: string, context: number): boolean {
+  h5Init(h5, s, context)
+  let attr = ATTR_NONE
+  while (h5Next(h5)) {
+    const type = h5.tokenType
+    const start = h5.tokenStart
+    const len = h5.tokenLen
+    if (type !== H5_ATTR_VALUE) attr = ATTR_NONE
+    if (type === H5_DOCTYPE) return true
+    if (type === H5_TAG_NAME_OPEN) {
+      if (isBlackTag(s, start, len)) return true
+    } else if (type === H5_ATTR_NAME) {
+      attr = blackAttr(s, start, len)
+    } else if (type === H5_ATTR_VALUE) {
+      if (attr === ATTR_BLACK || attr === ATTR_STYLE) return true
+      if (attr === ATTR_URL && isBlackUrl(s, start, len)) return true
+      if (attr === ATTR_INDIRECT && blackAttr(s, start, len) !== ATTR_NONE) return true
+      attr = ATTR_NONE
+    } else if (type === H5_TAG_COMMENT) {
+      if (isXssComment(s, start, len)) return true
+    }
+  }
+  return false
+}
+
+/** libinjection_xss(): true when the binary string `s` is XSS. */
+export function detectXss(s: string): boolean {
+  for (let context = H5_START_DATA; context <= H5_START_VALUE_BACK_QUOTE; context++) {
+    if (isXssFrom(s, context)) return true
+  }
+  return false
+}
