@@ -88,6 +88,7 @@ function rng(seed) {
 const allBytes = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('')
 const hex4 = (n) => n.toString(16).padStart(4, '0')
 
+// prettier-ignore
 function buildInputs() {
   const list = []
   const add = (...xs) => {
@@ -97,494 +98,96 @@ function buildInputs() {
   for (let b = 0; b < 256; b++) add(String.fromCharCode(b))
   for (let b = 0; b < 256; b++) add('a' + String.fromCharCode(b) + 'Z')
   // url / %u
-  add(
-    '%41%42',
-    '%4',
-    '%',
-    '%%41',
-    '%zz',
-    '%4g',
-    '%g4',
-    'a%',
-    'a%4',
-    '%41',
-    '%2B+%2b',
-    'a+b',
-    '+',
-    '%00',
-    '%ff%FE%fE',
-  )
-  add(
-    '%u0041',
-    '%U0041',
-    '%u0041x',
-    '%uff01',
-    '%uFF5E',
-    '%uFf21',
-    '%uff5f',
-    '%uff00',
-    '%uff41',
-    '%u00e9',
-    '%u00E9',
-  )
-  add(
-    '%u3002',
-    '%uff61',
-    '%uff0e',
-    '%u002e',
-    '%u20ac',
-    '%u0000',
-    '%u0100',
-    '%uabcd',
-    '%u123',
-    '%u12',
-    '%u1',
-    '%u',
-  )
-  add(
-    '%uzzzz',
-    '%u12zz',
-    '%u%41',
-    '%u00',
-    '%uu0041',
-    '%%u0041',
-    '%u0041%u0042',
-    '%u00a0%u00c0%u0131%u2019',
-    '%u02c6',
-  )
-  add(
-    '%u00A0',
-    '%U00c0',
-    '%uD800',
-    '%ufffd',
-    '%uffff',
-    'a%u004',
-    'a%u0041%',
-    '%u004g',
-    '%x41',
-    '%\x00',
-    '%4\x00',
-  )
+  add('%41%42', '%4', '%', '%%41', '%zz', '%4g', '%g4', 'a%', 'a%4', '%41', '%2B+%2b', 'a+b', '+', '%00')
+  add('%ff%FE%fE')
+  add('%u0041', '%U0041', '%u0041x', '%uff01', '%uFF5E', '%uFf21', '%uff5f', '%uff00', '%uff41', '%u00e9')
+  add('%u00E9')
+  add('%u3002', '%uff61', '%uff0e', '%u002e', '%u20ac', '%u0000', '%u0100', '%uabcd', '%u123', '%u12', '%u1')
+  add('%u')
+  add('%uzzzz', '%u12zz', '%u%41', '%u00', '%uu0041', '%%u0041', '%u0041%u0042', '%u00a0%u00c0%u0131%u2019')
+  add('%u02c6')
+  add('%u00A0', '%U00c0', '%uD800', '%ufffd', '%uffff', 'a%u004', 'a%u0041%', '%u004g', '%x41', '%\x00')
+  add('%4\x00')
   // utf-8
-  add(
-    '\xc3\xa9',
-    'caf\xc3\xa9',
-    '\xe2\x82\xac',
-    '\xf0\x9f\x98\x80',
-    '\xc0\xaf',
-    '\xc1\xbf',
-    '\xe0\x80\xaf',
-    '\xf0\x80\x80\xaf',
-  )
-  add(
-    '\xed\xa0\x80',
-    '\xed\xbf\xbf',
-    '\xc3',
-    'a\xc3',
-    '\xc3a',
-    '\xe2\x82',
-    '\xe2\x82a',
-    'a\xe2\x82',
-    '\xe2a\xac',
-  )
-  add(
-    '\xf4\x90\x80\x80',
-    '\xf4\x8f\xbf\xbf',
-    '\xf5\x80\x80\x80',
-    '\xf7\xbf\xbf\xbf',
-    '\xf8\x88\x80\x80\x80',
-    '\xfc\x84\x80\x80\x80\x80',
-  )
-  add(
-    '\xc2\x80',
-    '\xdf\xbf',
-    '\xe0\xa0\x80',
-    '\xef\xbf\xbf',
-    '\xf0\x90\x80\x80',
-    '\xf1\x80\x80\x80',
-    '\xf3\xbf\xbf\xbf',
-  )
-  add(
-    '\x80',
-    '\xbf',
-    '\xff\xfe',
-    '\xc3\x00',
-    '\xe2\x82\x00',
-    '\xf0\x9f\x98\x00',
-    '\xf0\x9f\x98',
-    'a\x00b\xc3\xa9',
-    '\xc3\xc3\xa9',
-  )
-  add(
-    '\xe4\xb8\xad\xe6\x96\x87',
-    '\xd0\x96\xd1\x84',
-    '\xf0\x9f\x98\x80\xf0\x9f\x98\x81',
-    '\xf0\xa0\x80\x80',
-    '\xf2\x80\x80\x80',
-  )
+  add('\xc3\xa9', 'caf\xc3\xa9', '\xe2\x82\xac', '\xf0\x9f\x98\x80', '\xc0\xaf', '\xc1\xbf', '\xe0\x80\xaf')
+  add('\xf0\x80\x80\xaf')
+  add('\xed\xa0\x80', '\xed\xbf\xbf', '\xc3', 'a\xc3', '\xc3a', '\xe2\x82', '\xe2\x82a', 'a\xe2\x82')
+  add('\xe2a\xac')
+  add('\xf4\x90\x80\x80', '\xf4\x8f\xbf\xbf', '\xf5\x80\x80\x80', '\xf7\xbf\xbf\xbf', '\xf8\x88\x80\x80\x80')
+  add('\xfc\x84\x80\x80\x80\x80')
+  add('\xc2\x80', '\xdf\xbf', '\xe0\xa0\x80', '\xef\xbf\xbf', '\xf0\x90\x80\x80', '\xf1\x80\x80\x80')
+  add('\xf3\xbf\xbf\xbf')
+  add('\x80', '\xbf', '\xff\xfe', '\xc3\x00', '\xe2\x82\x00', '\xf0\x9f\x98\x00', '\xf0\x9f\x98')
+  add('a\x00b\xc3\xa9', '\xc3\xc3\xa9')
+  add('\xe4\xb8\xad\xe6\x96\x87', '\xd0\x96\xd1\x84', '\xf0\x9f\x98\x80\xf0\x9f\x98\x81', '\xf0\xa0\x80\x80')
+  add('\xf2\x80\x80\x80')
   // html entities
-  add(
-    '&lt;&gt;&amp;&quot;&nbsp;',
-    '&LT;&Gt;&AMP;&QuOt;&NBSP;',
-    '&lt',
-    '&lt x',
-    '&ltx;',
-    '&lt;;',
-    '&apos;',
-    '&copy;',
-    '&foo;',
-  )
-  add(
-    '&#65;',
-    '&#65',
-    '&#65x',
-    '&#065;',
-    '&#x41;',
-    '&#X41;',
-    '&#x41',
-    '&#x4g;',
-    '&#xg;',
-    '&#x;',
-    '&#x',
-    '&#;',
-    '&#',
-    '&#a;',
-  )
-  add(
-    '&',
-    '&&',
-    '& ',
-    'a&b',
-    '&;',
-    '&#0;',
-    '&#256;',
-    '&#321;',
-    '&#x100;',
-    '&#x1FF;',
-    '&#999999999999999999999;',
-  )
-  add(
-    '&#x1234567890abcdef;',
-    '&#-1;',
-    '&#+65;',
-    '&#x-41;',
-    '&nbsp',
-    '&amp;lt;',
-    '&#65&#66;&#x43',
-    '&#60;script&#62;',
-  )
-  add(
-    '&#9;&#10;&#13;',
-    '&#x0;',
-    '&#00000000065;',
-    '&#x000041;',
-    '&lt\x00;',
-    '&#6\x005;',
-    'x&#',
-    'x&',
-    '&#x41;&#x',
-    '&Lt',
-  )
+  add('&lt;&gt;&amp;&quot;&nbsp;', '&LT;&Gt;&AMP;&QuOt;&NBSP;', '&lt', '&lt x', '&ltx;', '&lt;;', '&apos;')
+  add('&copy;', '&foo;')
+  add('&#65;', '&#65', '&#65x', '&#065;', '&#x41;', '&#X41;', '&#x41', '&#x4g;', '&#xg;', '&#x;', '&#x', '&#;')
+  add('&#', '&#a;')
+  add('&', '&&', '& ', 'a&b', '&;', '&#0;', '&#256;', '&#321;', '&#x100;', '&#x1FF;')
+  add('&#999999999999999999999;')
+  add('&#x1234567890abcdef;', '&#-1;', '&#+65;', '&#x-41;', '&nbsp', '&amp;lt;', '&#65&#66;&#x43')
+  add('&#60;script&#62;')
+  add('&#9;&#10;&#13;', '&#x0;', '&#00000000065;', '&#x000041;', '&lt\x00;', '&#6\x005;', 'x&#', 'x&')
+  add('&#x41;&#x', '&Lt')
   // js
-  add(
-    '\\u0041',
-    '\\uff01',
-    '\\uFF5E',
-    '\\uFf21',
-    '\\uff5f',
-    '\\uff00',
-    '\\u00e9',
-    '\\u004',
-    '\\u',
-    '\\U0041',
-    '\\u004g',
-  )
-  add(
-    '\\x41',
-    '\\X41',
-    '\\x4',
-    '\\x',
-    '\\x4g',
-    '\\101',
-    '\\1',
-    '\\12',
-    '\\1234',
-    '\\777',
-    '\\400',
-    '\\377',
-    '\\0',
-    '\\08',
-  )
-  add(
-    '\\n\\r\\t\\a\\b\\f\\v',
-    '\\\'\\"\\\\\\?',
-    '\\z',
-    '\\',
-    'a\\',
-    '\\\\x41',
-    '\\\x00',
-    '\\u0041\\u0042',
-    '\\7',
-    '\\8',
-    '\\9',
-  )
+  add('\\u0041', '\\uff01', '\\uFF5E', '\\uFf21', '\\uff5f', '\\uff00', '\\u00e9', '\\u004', '\\u', '\\U0041')
+  add('\\u004g')
+  add('\\x41', '\\X41', '\\x4', '\\x', '\\x4g', '\\101', '\\1', '\\12', '\\1234', '\\777', '\\400', '\\377')
+  add('\\0', '\\08')
+  add('\\n\\r\\t\\a\\b\\f\\v', '\\\'\\"\\\\\\?', '\\z', '\\', 'a\\', '\\\\x41', '\\\x00', '\\u0041\\u0042')
+  add('\\7', '\\8', '\\9')
   // css
-  add(
-    '\\41',
-    '\\41 b',
-    '\\41  b',
-    '\\41\tb',
-    '\\41\nb',
-    '\\41\rb',
-    '\\41\x0bb',
-    '\\41\x0cb',
-    '\\041',
-    '\\0041',
-    '\\00041',
-  )
-  add(
-    '\\000041',
-    '\\0000041',
-    '\\ff01',
-    '\\FF5E',
-    '\\ff5f',
-    '\\ff00',
-    '\\0ff01',
-    '\\00ff01',
-    '\\1ff01',
-    '\\10ff01',
-    '\\fff01',
-  )
-  add(
-    '\\4',
-    '\\g',
-    '\\\n',
-    '\\\na',
-    '\\\r\n',
-    '\\12345',
-    '\\123456',
-    '\\1234567',
-    '\\ffff',
-    '\\e9',
-    '\\a0',
-    '\\0',
-  )
+  add('\\41', '\\41 b', '\\41  b', '\\41\tb', '\\41\nb', '\\41\rb', '\\41\x0bb', '\\41\x0cb', '\\041')
+  add('\\0041', '\\00041')
+  add('\\000041', '\\0000041', '\\ff01', '\\FF5E', '\\ff5f', '\\ff00', '\\0ff01', '\\00ff01', '\\1ff01')
+  add('\\10ff01', '\\fff01')
+  add('\\4', '\\g', '\\\n', '\\\na', '\\\r\n', '\\12345', '\\123456', '\\1234567', '\\ffff', '\\e9', '\\a0')
+  add('\\0')
   add('\\41\xa0b', '\\41\x85b', 'a\\', '\\\\', '\\"', '\\ g', '\\0000', '\\00 ', '\\ffff ')
   // escape sequences
-  add(
-    '\\X4a',
-    '\\x4A',
-    '\\xZZ',
-    '\\q',
-    '\\a\\b\\f\\n\\r\\t\\v\\\\\\?\\\'\\"',
-    '\\0000',
-    '\\08',
-    '\\8',
-    '\\x41\\101',
-  )
+  add('\\X4a', '\\x4A', '\\xZZ', '\\q', '\\a\\b\\f\\n\\r\\t\\v\\\\\\?\\\'\\"', '\\0000', '\\08', '\\8')
+  add('\\x41\\101')
   // cmdLine
-  add(
-    'C:\\WINDOWS\\system32\\cmd.exe /c "dir"',
-    'a ^b',
-    'a , ; b',
-    'a /b',
-    'a (b',
-    'ab\x00cd',
-    'A\tB\r\nC',
-    '  x',
-    'x  ',
-  )
+  add('C:\\WINDOWS\\system32\\cmd.exe /c "dir"', 'a ^b', 'a , ; b', 'a /b', 'a (b', 'ab\x00cd', 'A\tB\r\nC')
+  add('  x', 'x  ')
   add('a  /b', 'a,/', 'w"h"o^am\'i', 'EcHo  ,hi', 'a\x0bb\x0cc', 'a \x00 b', '\x00', ' ( / ', 'AB\xc0\xdfCD')
   // paths
-  add(
-    '/a/b/../c',
-    '/a/./b',
-    'a/../../b',
-    '../a',
-    './a',
-    '/..',
-    '/../a',
-    '//a//b//',
-    'a/b/',
-    '/a/b/..',
-    '/a/b/.',
-    '.',
-    '..',
-  )
-  add(
-    '/',
-    './',
-    '../',
-    'a/b/c/../../../..',
-    '/a/..b/c',
-    '/a/...',
-    'a//',
-    '/./',
-    'x/./y/../z/',
-    '/a/b/../../..',
-    'a/..',
-  )
-  add(
-    'a\\b\\..\\c',
-    'C:\\a\\..\\b',
-    '\\\\server\\share\\..\\x',
-    '\\..\\a',
-    'a\\\\b\\',
-    '/a\\b/..\\c',
-    '.\\a',
-    '..\\..\\a',
-  )
-  add(
-    '/a/b/c/./../../d',
-    '/a//../b',
-    'a/./../b',
-    '/a/b/c/..',
-    '/..a/',
-    '/.../',
-    '/a/b/../',
-    'a/b/../../..',
-    '/./.',
-  )
-  add(
-    '/a/\x00/../b',
-    '/%2e%2e/',
-    '/a/b/c/../../../../../etc/passwd',
-    'a/.',
-    './..',
-    '../.',
-    './/a',
-    '/a/./',
-    '//',
-  )
+  add('/a/b/../c', '/a/./b', 'a/../../b', '../a', './a', '/..', '/../a', '//a//b//', 'a/b/', '/a/b/..')
+  add('/a/b/.', '.', '..')
+  add('/', './', '../', 'a/b/c/../../../..', '/a/..b/c', '/a/...', 'a//', '/./', 'x/./y/../z/')
+  add('/a/b/../../..', 'a/..')
+  add('a\\b\\..\\c', 'C:\\a\\..\\b', '\\\\server\\share\\..\\x', '\\..\\a', 'a\\\\b\\', '/a\\b/..\\c', '.\\a')
+  add('..\\..\\a')
+  add('/a/b/c/./../../d', '/a//../b', 'a/./../b', '/a/b/c/..', '/..a/', '/.../', '/a/b/../', 'a/b/../../..')
+  add('/./.')
+  add('/a/\x00/../b', '/%2e%2e/', '/a/b/c/../../../../../etc/passwd', 'a/.', './..', '../.', './/a', '/a/./')
+  add('//')
   // comments
-  add(
-    'a/*b*/c',
-    'a/*b',
-    'a*/b',
-    'a--b',
-    'a#b',
-    '<!--a-->b',
-    'a-->b',
-    '/*a*//*b*/c',
-    'a/*b*/',
-    '/**/',
-    '/*/',
-    '--',
-    '#',
-  )
-  add(
-    'a<!--b',
-    'x/*y*/z--w',
-    'SELECT/**/1',
-    '/*a*/x',
-    'a<!--b-->',
-    '<!--',
-    '-->',
-    '-',
-    '/',
-    '*',
-    'a/*b--c*/d',
-    'a--/*b*/',
-  )
-  add(
-    '1 /*! UNION */ 2',
-    "1' OR 1=1-- -",
-    '1#comment\nx',
-    '<!-- a --> b <!-- c',
-    'a/*b*/c/*d',
-    '/*a*/',
-    'ab*/c/*',
-  )
+  add('a/*b*/c', 'a/*b', 'a*/b', 'a--b', 'a#b', '<!--a-->b', 'a-->b', '/*a*//*b*/c', 'a/*b*/', '/**/', '/*/')
+  add('--', '#')
+  add('a<!--b', 'x/*y*/z--w', 'SELECT/**/1', '/*a*/x', 'a<!--b-->', '<!--', '-->', '-', '/', '*', 'a/*b--c*/d')
+  add('a--/*b*/')
+  add('1 /*! UNION */ 2', "1' OR 1=1-- -", '1#comment\nx', '<!-- a --> b <!-- c', 'a/*b*/c/*d', '/*a*/')
+  add('ab*/c/*')
   // base64
-  add(
-    'QUJD',
-    'QUJDRA==',
-    'QUJDRA',
-    'QUJDR',
-    'QUJ DRA==',
-    'QU=JD',
-    '!!QUJD',
-    'QUJD!!',
-    'QUJD\x00RA==',
-    '====',
-    'Q',
-    'QQ',
-  )
-  add(
-    'QQ=',
-    'QQ==',
-    'QQ===',
-    'QQ=a',
-    'a=b',
-    '+/+/',
-    '-_-_',
-    'AAAA',
-    'AA==',
-    '/w==',
-    'QUJD\nRA==',
-    'QUJD\tRA==',
-    'QU JD',
-  )
-  add(
-    'QUJDRA=',
-    'QUJDRA=x',
-    'QUJDRA=\x00',
-    'Q=',
-    '=',
-    'QUJDRA===',
-    'QU\rJD',
-    'QUJD.RA',
-    '8J+YgA==',
-    'wA==',
-    'AP8A',
-  )
+  add('QUJD', 'QUJDRA==', 'QUJDRA', 'QUJDR', 'QUJ DRA==', 'QU=JD', '!!QUJD', 'QUJD!!', 'QUJD\x00RA==', '====')
+  add('Q', 'QQ')
+  add('QQ=', 'QQ==', 'QQ===', 'QQ=a', 'a=b', '+/+/', '-_-_', 'AAAA', 'AA==', '/w==', 'QUJD\nRA==')
+  add('QUJD\tRA==', 'QU JD')
+  add('QUJDRA=', 'QUJDRA=x', 'QUJDRA=\x00', 'Q=', '=', 'QUJDRA===', 'QU\rJD', 'QUJD.RA', '8J+YgA==', 'wA==')
+  add('AP8A')
   // hex / sqlHex
-  add(
-    '414243',
-    '41424',
-    '4',
-    'zz',
-    '4G',
-    '0x41',
-    '41 42',
-    'AbCdEf',
-    'gg',
-    '  ',
-    'G0',
-    '00',
-    '0041',
-    'fF',
-    '\xff\xff',
-  )
-  add(
-    '0x414243',
-    '0x4142433',
-    '0x',
-    '0x4',
-    'SELECT 0x616263',
-    '0X41',
-    '00x41',
-    '0x41\x00abc',
-    '0x00',
-    '0x0041',
-    'x0x41',
-  )
+  add('414243', '41424', '4', 'zz', '4G', '0x41', '41 42', 'AbCdEf', 'gg', '  ', 'G0', '00', '0041', 'fF')
+  add('\xff\xff')
+  add('0x414243', '0x4142433', '0x', '0x4', 'SELECT 0x616263', '0X41', '00x41', '0x41\x00abc', '0x00')
+  add('0x0041', 'x0x41')
   add('0xgg', '0x41 0x42', '0x4g41', '00', '0', 'a0xb', '0x0x41', '0x41x', '0xAbCd', '10x41')
   // whitespace / nulls
-  add(
-    ' a b ',
-    '\t\n\v\f\r a',
-    'a \xa0 b',
-    '\x85',
-    'a  b',
-    '   ',
-    '\xa0\xa0',
-    ' \xa0',
-    'a\x00b',
-    '\x00\x00',
-    ' \x00 ',
-    '\x1c\x1d\x1e\x1f',
-  )
+  add(' a b ', '\t\n\v\f\r a', 'a \xa0 b', '\x85', 'a  b', '   ', '\xa0\xa0', ' \xa0', 'a\x00b', '\x00\x00')
+  add(' \x00 ', '\x1c\x1d\x1e\x1f')
   add('\t\n\x0b\x0c\r \xa0', '\x00 a \x00', 'a\r\n\r\nb', ' \xa0x\xa0 ')
   // hashes (block-boundary lengths)
   for (const n of [1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129]) add('a'.repeat(n))
@@ -605,6 +208,24 @@ function buildInputs() {
     for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)]
     add(s)
   }
+  add('&#xffffffffffffffffff;', '&#x7fffffffffffffff;', '&#x8000000000000000;', '&#x00000000000000041;')
+  add('&#9223372036854775807;', '&#9223372036854775808;', '&#18446744073709551617;', '&#4294967361;')
+  // dense fuzz per family of decoders with intricate state machines
+  const fuzz = (chars, count, maxLen) => {
+    for (let k = 0; k < count; k++) {
+      const n = 1 + Math.floor(r() * maxLen)
+      let s = ''
+      for (let i = 0; i < n; i++) s += chars[Math.floor(r() * chars.length)]
+      add(s)
+    }
+  }
+  fuzz('/\\.a', 150, 16) // paths
+  fuzz('/*-<!>#a', 100, 14) // comments
+  fuzz('\\0fF1a \n\t', 80, 14) // css / js / escapes
+  fuzz('0xX1fg \x00', 60, 14) // sqlHexDecode / hexDecode
+  fuzz('QUJD=+/ !\x00a', 80, 14) // base64
+  fuzz('&#xX;0a9lLtT', 60, 14) // entities
+  fuzz('\xc3\xa9\xe2\x82\xac\xf0\x9f\x80\xed\xa0\xc0a\x00', 80, 10) // utf-8
   // dedupe, keep order
   return [...new Set(list)]
 }
