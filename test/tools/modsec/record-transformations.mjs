@@ -13,13 +13,14 @@
 //    MATCHED_VAR is the transformed value; t:hexEncode makes it plain ASCII so nothing is lost
 //    to escaping or C-string truncation; the leading `x` distinguishes "" from an unset variable;
 //  - mod_headers copies each variable into a response header (`Header always set X-O-T
-//    "%{o_T}e"`), which is not truncated (the error log's [data] field is cut at ~512 bytes).
+//    "%{o_T}e"`), which is not truncated (the error log's [data] field is cut to 512 chars:
+//    509 + '...'; checked on 2.9.7).
 //    The recorder strips the `x` and hex-decodes to get T's output bytes.
 //  - a second Apache instance with `SecUnicodeMapFile /etc/modsecurity/unicode.mapping 20127`
 //    records t:urlDecodeUni with the code-page table (the map is global in v2).
 //  - t:uppercase does not exist in v2 (load error); its vectors are derived, not recorded, and
 //    say so in their header.
-// Ports: 18100 and 18101 (assigned range 18100-18109).
+// Ports: 18100-18102 (assigned range 18100-18109). Takes about a minute.
 import { startModsec, buildRequest } from './recorder.mjs'
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs'
 import { join, dirname } from 'node:path'
