@@ -4,6 +4,8 @@
 //
 //   node test/tools/modsec/record-libinjection.mjs tables
 //     -> src/engine/operators/libinjection/sqli-data.ts, xss-data.ts
+//   node test/tools/modsec/record-libinjection.mjs tokens
+//     -> test/vectors/libinjection/tokens.json (token-level vectors; needs gcc)
 //   node test/tools/modsec/record-libinjection.mjs record [--port 18110]
 //     -> test/vectors/libinjection/corpus.json
 //
@@ -25,7 +27,9 @@
 // and sends the inputs as POST application/x-www-form-urlencoded arguments i0..iN (every byte
 // percent-encoded, so the exact bytes arrive), a batch per request. Each alert names its argument
 // (MATCHED_VAR_NAME), and the SQLi alert carries the fingerprint (TX.0).
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { tmpdir } from 'node:os'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startModsec, buildRequest } from './recorder.mjs'
@@ -743,6 +747,430 @@ async function record(port) {
   console.log(`wrote ${out}: ${JSON.stringify(counts)}`)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Token-level vectors: libinjection's own tokenizers, called in the installed module
+// ---------------------------------------------------------------------------------------------
+
+// A small C program that dlopen()s mod_security2.so and calls its exported libinjection API
+// (libinjection_sqli_init/_tokenize/_fingerprint/_get_token, libinjection_h5_init/_next). The
+// module's Apache symbols are resolved lazily; its two data imports are stubbed. Struct layouts
+// are libinjection 3.9.2's (libinjection_sqli.h, libinjection_html5.h).
+const HARNESS_C = String.raw`
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+char core_module[4096];
+char ap_server_config_defines[64];
+typedef struct { size_t pos; size_t len; int count; char type; char str_open; char str_close; char val[32]; } stoken_t;
+typedef struct { const char* s; size_t len; size_t pos; int is_close; void* state; const char* token_start; size_t token_len; int token_type; } h5_t;
+static void hex(const char* p, size_t n) { for (size_t i = 0; i < n; i++) printf("%02x", (unsigned char)p[i]); }
+static void tok(stoken_t* t) {
+  printf("%02x,%zu,%zu,%02x,%02x,", (unsigned char)t->type, t->pos, t->len, (unsigned char)t->str_open, (unsigned char)t->str_close);
+  hex(t->val, t->len); printf(";");
+}
+int main(void) {
+  void* h = dlopen("/usr/lib/apache2/modules/mod_security2.so", RTLD_LAZY);
+  if (!h) { fprintf(stderr, "%s\n", dlerror()); return 1; }
+  void (*init)(void*, const char*, size_t, int) = dlsym(h, "libinjection_sqli_init");
+  int (*tokenize)(void*) = dlsym(h, "libinjection_sqli_tokenize");
+  const char* (*fingerprint)(void*, int) = dlsym(h, "libinjection_sqli_fingerprint");
+  stoken_t* (*get_token)(void*, int) = dlsym(h, "libinjection_sqli_get_token");
+  void (*h5init)(h5_t*, const char*, size_t, int) = dlsym(h, "libinjection_h5_init");
+  int (*h5next)(h5_t*) = dlsym(h, "libinjection_h5_next");
+  static char line[1 << 16], buf[1 << 15];
+  static char state[8192];
+  while (fgets(line, sizeof line, stdin)) {
+    char mode; int flags; char* p = line;
+    mode = *p; flags = (int)strtol(p + 2, &p, 10); p++;
+    size_t n = 0;
+    while (p[0] && p[1] && p[0] != '\n') { unsigned v; sscanf(p, "%2x", &v); buf[n++] = (char)v; p += 2; }
+    buf[n] = 0;
+    if (mode == 'T') {
+      memset(state, 0, sizeof state); init(state, buf, n, flags);
+      for (int k = 0; k < 64 && tokenize(state); k++) tok(get_token(state, 0));
+    } else if (mode == 'F') {
+      memset(state, 0, sizeof state); init(state, buf, n, flags);
+      const char* fp = fingerprint(state, flags);
+      printf("%s|", fp);
+      for (size_t k = 0; k < strlen(fp); k++) tok(get_token(state, (int)k));
+    } else if (mode == 'H') {
+      h5_t hs; h5init(&hs, buf, n, flags);
+      for (int k = 0; k < 256 && h5next(&hs); k++) printf("%d,%zu,%zu;", hs.token_type, (size_t)(hs.token_start - buf), hs.token_len);
+    }
+    printf("\n"); fflush(stdout);
+  }
+  return 0;
+}
+`
+
+const SQL_FLAGS = [9, 17, 10, 20] // NONE|ANSI, NONE|MYSQL, SINGLE|ANSI, DOUBLE|MYSQL
+
+// Inputs chosen to exercise every parser, fold rule and filter of libinjection's SQLi detector
+const SQL_UNIT_INPUTS = [
+  "1' or '1'='1",
+  'select * from users where id=1',
+  '1 union select 1,2,3--',
+  '1 UNION ALL SELECT null#',
+  "admin'--",
+  "' or 1=1 -- -",
+  '"a"',
+  "'it''s'",
+  "'a\\'b'",
+  "'a\\\\'b",
+  "E'esc'",
+  "e'x",
+  "N'nat'",
+  "n'",
+  "nq'[x]'",
+  "q'{abc}'",
+  "Q'<a>'",
+  "q'\x80x'",
+  "q' x'",
+  "U&'d\\0061t'",
+  'u&x',
+  "b'0101'",
+  "B'012'",
+  "x'cafe'",
+  "X'cg'",
+  "x'ab\x00'",
+  '0x1F',
+  '0x',
+  '0b101',
+  '0b',
+  '1.5e10',
+  '1.e',
+  '1e',
+  '1e+',
+  '.5',
+  '.',
+  '1.2f',
+  '1dUNION',
+  '123FROM',
+  '1f;',
+  '$1,000.00',
+  '$.',
+  '$',
+  '$$a$$b',
+  '$$abc',
+  '$tag$ x $tag$',
+  '1 $a$ x $a$',
+  '$ab',
+  '$ab$',
+  '$a$$a$',
+  '@var',
+  '@@version',
+  '@`x`',
+  "@'y'",
+  '@',
+  '@@',
+  '`tick`',
+  '`concat`',
+  '`a``b`',
+  '``',
+  '[bracket]',
+  '[open',
+  '\\N',
+  '\\x',
+  '\\%1',
+  '\\1',
+  '/* c */ 1',
+  '/*! mysql */',
+  '/* /* nested */ 1',
+  '/* unterminated',
+  '1 /* /* x',
+  '/*/',
+  '/**/1',
+  '1/*',
+  '1--',
+  '1-- x',
+  '1--x',
+  '1#x',
+  '1 #x',
+  '-- only',
+  '#',
+  'a#b',
+  ':=',
+  '::',
+  ':x',
+  'a::int',
+  '<=>',
+  '<>',
+  '!=',
+  '!',
+  '!!',
+  '~1',
+  '||',
+  '&&',
+  'a&&b',
+  'a||b',
+  '&',
+  '|',
+  '^',
+  '%',
+  '?',
+  ']',
+  '{`x`}',
+  '{ `` }',
+  '{fn x}',
+  '}',
+  'select.1',
+  'select`x`',
+  'a.b.c',
+  'user()',
+  'user(1)',
+  'current_user()',
+  'database()',
+  '; if 1=1',
+  ';ifnull(1)',
+  'in (1)',
+  'not in (1)',
+  'in x',
+  'like(1)',
+  '1 like 2',
+  'a collate utf8_bin',
+  'a collate latin1',
+  '(1)',
+  '((1))',
+  '1)) or ((1',
+  '+1',
+  '-(1)',
+  'select -1',
+  '1,-1',
+  '1,-sin(1)',
+  'select + (1)',
+  '1 between 1 and 2',
+  '1 and 2',
+  'sexy and 17',
+  'sexy and 17<18',
+  '1 union',
+  '1 union --',
+  'foo --',
+  'foo /*',
+  '1 into outfile x',
+  '1 into x',
+  "'a' 'b'",
+  '1;;select 1',
+  'char(1)',
+  'x sp_password --',
+  '1 --\x00',
+  '1\x80--',
+  '\x00',
+  '\xa0select\xa01',
+  '\xff',
+  '\xc3\xa9',
+  'select' + 'x'.repeat(40),
+  'a'.repeat(40) + '.b',
+  'create or replace x',
+  "waitfor delay '0:0:5'",
+  'order by 1',
+  'group by 1 having 1',
+  '1 or 1=1',
+  '1) or (1=1',
+  'a b c d e f g',
+  '1 1 1 1 1 1',
+  '1+(2)',
+  'x+(y)',
+  '1),(2',
+  'x)+(y',
+  'int 1',
+  'int(1)',
+  '1::text',
+  "'a'::text",
+  'x,y,z',
+  'select . `foo`',
+  'a.`b`',
+  '1 - - 1',
+  '1 - + 1',
+  'not 1',
+  '!!1',
+  'x\ny',
+  '-- a\n1',
+  '1 -- a\n-- b',
+  "1' and '1",
+  '"1" or "1"="1',
+  "1' #",
+  "1'--x",
+  '1"#x',
+]
+const HTML_UNIT_INPUTS = [
+  '<script>alert(1)</script>',
+  '<a href=javascript:alert(1)>',
+  '<img src=x onerror=alert(1)>',
+  '<svg/onload=alert(1)>',
+  '<!DOCTYPE html>',
+  '<!doctype',
+  '<!-- c -->',
+  '<!-- c --!>',
+  '<!--\x00->',
+  '<!-- -\x00->',
+  '<!--->',
+  '<![CDATA[x]]>',
+  '<![CDATA[x',
+  '<![cdata[x]]>',
+  '<?xml x?>',
+  '<% x %>',
+  '<% x %',
+  '</a>',
+  '</>',
+  '</ x>',
+  '</',
+  '<a/>',
+  '<a/ b>',
+  '<a b=\'c\' d="e" f=`g` h=i>',
+  '<a\x00b>',
+  '<\x00a>',
+  'x<y',
+  '<',
+  'a < b',
+  '<a =x>',
+  '<a b c>',
+  '<a b = c>',
+  '<a b=>',
+  '<a b="c"d>',
+  '<a b="c"/>',
+  '"><script>',
+  "' onmouseover='x",
+  '" style="x',
+  '` onload=`',
+  'x onclick=y',
+  ' x onclick',
+  '<a href="&#106;avascript:x">',
+  '<a href=&#x6A;avascript:x>',
+  '<a href=&#x6A',
+  "<a href=' javascript:x'>",
+  '<a href=\x01java>',
+  '<a href=data:x>',
+  '<a href=vbscript:x>',
+  '<a href=view-source:x>',
+  '<a href=http://x>',
+  '<a href=ja&#0;va>',
+  '<a href=&#321;ava>',
+  '<x xmlns=y>',
+  '<x xlink:href=y>',
+  '<x attributeName=href>',
+  '<x attributeName=foo>',
+  '<x style=y>',
+  '<x filter=y>',
+  '<x datasrc=y>',
+  '<x on=y>',
+  '<x onx=y>',
+  '<x ONLOAD=y>',
+  '<xsl:x>',
+  '<SVG>',
+  '<IFRAME>',
+  '<comment>',
+  '<!--[if IE]>',
+  '<!--xml x-->',
+  '<!--`-->',
+  '<?import x>',
+  '<!ENTITY x>',
+  '<a \xff b=c>',
+  '<a b=\xffc>',
+  '<a\tb\nc\x0bd\x0ce\rf>',
+  '<x sc\x00ript>',
+  '<scr\x00ipt>',
+  '<a b="x>',
+  'text only',
+  '',
+]
+
+/** Records token-level vectors from the module's libinjection into test/vectors/libinjection/tokens.json. */
+function recordTokens() {
+  const dir = mkdtempSync(join(tmpdir(), 'li-harness-'))
+  const src = join(dir, 'harness.c')
+  const exe = join(dir, 'harness')
+  writeFileSync(src, HARNESS_C)
+  const cc = spawnSync('gcc', ['-O1', '-rdynamic', '-o', exe, src, '-ldl'], { encoding: 'utf8' })
+  if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`)
+  const bin = (s) => utf8ToBinaryLoose(s)
+  const jobs = []
+  for (const text of SQL_UNIT_INPUTS) {
+    const input = bin(text)
+    for (const flags of SQL_FLAGS) {
+      jobs.push({ kind: 'T', input, flags })
+      jobs.push({ kind: 'F', input, flags })
+    }
+  }
+  for (const text of HTML_UNIT_INPUTS)
+    for (let context = 0; context < 5; context++) jobs.push({ kind: 'H', input: bin(text), flags: context })
+  const stdin =
+    jobs.map((j) => `${j.kind} ${j.flags} ${Buffer.from(j.input, 'latin1').toString('hex')}`).join('\n') +
+    '\n'
+  const run = spawnSync(exe, { input: stdin, maxBuffer: 1 << 28 })
+  if (run.status !== 0) throw new Error(`harness failed: ${run.stderr}`)
+  const lines = run.stdout.toString('latin1').split('\n')
+  const parseTok = (t) => {
+    const [type, pos, len, open, close, val] = t.split(',')
+    const ch = (h) => (h === '00' ? '' : String.fromCharCode(parseInt(h, 16)))
+    return [
+      ch(type),
+      Number(pos),
+      Number(len),
+      Buffer.from(val, 'hex').toString('latin1'),
+      ch(open),
+      ch(close),
+    ]
+  }
+  const sqli = new Map()
+  const html5 = []
+  jobs.forEach((j, k) => {
+    const line = lines[k]
+    if (j.kind === 'H') {
+      const tokens =
+        line === ''
+          ? []
+          : line
+              .replace(/;$/, '')
+              .split(';')
+              .map((t) => t.split(',').map(Number))
+      html5.push({ input: j.input, context: j.flags, tokens })
+      return
+    }
+    const key = `${j.flags} ${j.input}`
+    const entry = sqli.get(key) ?? { input: j.input, flags: j.flags }
+    if (j.kind === 'T') entry.tokens = line === '' ? [] : line.replace(/;$/, '').split(';').map(parseTok)
+    else {
+      const bar = line.indexOf('|')
+      entry.fingerprint = line.slice(0, bar)
+      const rest = line.slice(bar + 1)
+      entry.folded = rest === '' ? [] : rest.replace(/;$/, '').split(';').map(parseTok)
+    }
+    sqli.set(key, entry)
+  })
+  const meta = {
+    reference:
+      'libinjection 3.9.2 as compiled into ModSecurity 2.9.7 (/usr/lib/apache2/modules/mod_security2.so)',
+    tool: 'node test/tools/modsec/record-libinjection.mjs tokens',
+    method:
+      'A C harness dlopen()s the module and calls its exported libinjection functions. sqli[].tokens: ' +
+      'libinjection_sqli_init(flags) then libinjection_sqli_tokenize until it returns 0, each token read with ' +
+      'libinjection_sqli_get_token(0); sqli[].fingerprint/folded: libinjection_sqli_fingerprint(flags) and its ' +
+      'tokens. html5[].tokens: libinjection_h5_init(context) then libinjection_h5_next.',
+    sqliToken: '[type, pos, len, val, str_open, str_close] (val: at most 31 bytes; "" for NUL chars)',
+    sqliFlags: '1 QUOTE_NONE, 2 QUOTE_SINGLE, 4 QUOTE_DOUBLE, 8 SQL_ANSI, 16 SQL_MYSQL',
+    html5Token:
+      '[type, start, len]; types 0 DATA_TEXT 1 TAG_NAME_OPEN 2 TAG_NAME_CLOSE 3 TAG_NAME_SELFCLOSE 4 TAG_DATA 5 TAG_CLOSE 6 ATTR_NAME 7 ATTR_VALUE 8 TAG_COMMENT 9 DOCTYPE',
+    html5Context:
+      '0 DATA_STATE, 1 VALUE_NO_QUOTE, 2 VALUE_SINGLE_QUOTE, 3 VALUE_DOUBLE_QUOTE, 4 VALUE_BACK_QUOTE',
+    encoding: 'strings are binary strings (one char per byte); bytes 0x7f-0xff are written as \\u00XX',
+  }
+  const out = join(REPO, 'test/vectors/libinjection/tokens.json')
+  const body = (list) => list.map((e) => jsonAscii(e)).join(',\n')
+  writeFileSync(
+    out,
+    `{\n"meta": ${JSON.stringify(meta, null, 2)},\n"sqli": [\n${body([...sqli.values()])}\n],\n"html5": [\n${body(html5)}\n]\n}\n`,
+  )
+  rmSync(dir, { recursive: true, force: true })
+  console.log(`wrote ${out}: ${sqli.size} sqli, ${html5.length} html5 vectors`)
+}
+
+/** Inputs are written as JS strings with \\xHH escapes meaning bytes: keep chars 0-255 as bytes. */
+function utf8ToBinaryLoose(s) {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0xff) return utf8(s)
+  return s
+}
+
 function writeTables() {
   const t = extractTables(MODSEC_SO)
   const r = renderTables(t, `${MODSEC_SO} (ModSecurity 2.9.7, libinjection 3.9.2)`)
@@ -758,8 +1186,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 18110
   if (cmd === 'tables') writeTables()
   else if (cmd === 'record') await record(port)
+  else if (cmd === 'tokens') recordTokens()
   else {
-    console.error('usage: record-libinjection.mjs tables | record [--port 18110]')
+    console.error('usage: record-libinjection.mjs tables | tokens | record [--port 18110]')
     process.exit(2)
   }
 }

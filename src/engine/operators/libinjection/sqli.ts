@@ -34,7 +34,7 @@ function typeChar(type: number): string {
 }
 
 /** Fingerprints one pass (libinjection_sqli_fingerprint); sets st.fingerprint. */
-function fingerprint(st: SqliState, s: string, flags: number): void {
+export function fingerprint(st: SqliState, s: string, flags: number): void {
   st.reset(s, flags)
   const n = fold(st)
   // PHP magic: an unclosed empty `...` bareword at the end is a comment
