@@ -1,6 +1,7 @@
 /**
- * The SecLang language as ModSecurity 2.9 defines it: every operator, transformation, action and
- * variable name the compiler recognises. A name that is not here is an error ("unknown ...").
+ * The SecLang language as ModSecurity 2.9 defines it: every operator, action and variable name
+ * the compiler recognises (transformation names come from the engine's registry, which has all
+ * of them). A name that is not here is an error ("unknown ...").
  * A name that is here but that the engine does not implement is refused with the engine's
  * reason (see the engine registries' NOT_IMPLEMENTED lists). Lookups are case-insensitive, as in
  * v2; the bundle always stores the canonical spelling below.
@@ -78,47 +79,6 @@ export const MACRO_OPERATORS = new Set([
   'streq',
   'within',
 ])
-
-export const TRANSFORMATION_NAMES = [
-  'base64Decode',
-  'base64DecodeExt',
-  'base64Encode',
-  'cmdLine',
-  'compressWhitespace',
-  'cssDecode',
-  'escapeSeqDecode',
-  'hexDecode',
-  'hexEncode',
-  'htmlEntityDecode',
-  'jsDecode',
-  'length',
-  'lowercase',
-  'md5',
-  'none',
-  'normalisePath',
-  'normalizePath',
-  'normalisePathWin',
-  'normalizePathWin',
-  'parityEven7bit',
-  'parityOdd7bit',
-  'parityZero7bit',
-  'removeComments',
-  'removeCommentsChar',
-  'removeNulls',
-  'removeWhitespace',
-  'replaceComments',
-  'replaceNulls',
-  'sha1',
-  'sqlHexDecode',
-  'trim',
-  'trimLeft',
-  'trimRight',
-  'uppercase',
-  'urlDecode',
-  'urlDecodeUni',
-  'urlEncode',
-  'utf8toUnicode',
-] as const
 
 export type ActionGroup = 'disruptive' | 'flow' | 'metadata' | 'variable' | 'non-disruptive' | 'data'
 export type ArgRule = 'none' | 'required' | 'optional'

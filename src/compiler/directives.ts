@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import type { EngineConfig } from '../bundle/schema'
+import { parseUnicodeMap } from '../engine/transformations/unicode-map'
 import type { DirectiveNode, Token } from './lexer'
 import { compileRegexOrThrow } from './regex-bridge'
 import { errorAt, errorAtNode } from './rules'
@@ -86,40 +87,11 @@ function unicodeMapFile(state: CompileState, node: DirectiveNode): void {
   }
   registerSource(state, path, bytes, 'data')
   const codePage = Number(cpTok.value)
-  const map = parseUnicodeMapping(bytes.toString('latin1'), codePage)
-  if (map === undefined) throw errorAt(node, cpTok, 0, `code page ${codePage} is not in ${fileTok.value}`)
+  // v2's loader (shared with the engine's tests); it always holds 4 built-in full-stop entries
+  const map = parseUnicodeMap(bytes.toString('latin1'), codePage)
+  if (map.size <= 4) throw errorAt(node, cpTok, 0, `code page ${codePage} is not in ${fileTok.value}`)
   state.config.unicodeCodePage = codePage
-  state.config.unicodeMap = map
-}
-
-/**
- * unicode.mapping format: a line with the code page number (and a name) starts a section; the
- * following lines hold space-separated `HHHH:HH` pairs (unicode code point : byte), until the
- * next code page line.
- */
-export function parseUnicodeMapping(text: string, codePage: number): [number, number][] | undefined {
-  let inSection = false
-  let found = false
-  const out: [number, number][] = []
-  for (const rawLine of text.split('\n')) {
-    const line = rawLine.trim()
-    if (line === '' || line.startsWith('#')) continue
-    if (!line.includes(':')) {
-      // a section header: "1252  (ANSI - Latin I)"; headers without a number end the section
-      const header = /^(\d+)(?:\s|$)/.exec(line)
-      inSection = header !== null && Number(header[1]) === codePage
-      if (inSection) found = true
-      continue
-    }
-    if (!inSection) continue
-    for (const pair of line.split(/\s+/)) {
-      const m = /^([0-9a-fA-F]+):([0-9a-fA-F]+)$/.exec(pair)
-      if (m) out.push([parseInt(m[1] as string, 16), parseInt(m[2] as string, 16)])
-    }
-  }
-  if (!found) return undefined
-  out.sort((a, b) => a[0] - b[0])
-  return out
+  state.config.unicodeMap = [...map.entries()].sort((a, b) => a[0] - b[0])
 }
 
 const NO_FILES = 'the Worker has no file system'

@@ -10,7 +10,7 @@ import {
   mergeActionSets,
   type ActionSet,
 } from './action-set'
-import { foldTable, TRANSFORMATION_NAMES } from './catalog'
+import { resolveTransformation } from '../engine/transformations'
 import { CompileError, makeExcerpt, type Position } from './diagnostics'
 import type { DirectiveNode, Token } from './lexer'
 import { parseTemplate } from './macro'
@@ -19,13 +19,6 @@ import { parseActions, parseOperator, parseVariables, SyntaxProblem } from './ru
 import type { CompileState, RuleDraft } from './state'
 import { buildVariables, VariableProblem } from './variables'
 
-const TRANSFORMATION_LOOKUP = foldTable(TRANSFORMATION_NAMES, {
-  normalizePath: 'normalisePath',
-  normalizePathWin: 'normalisePathWin',
-})
-// the British spelling is v2's documented name; the American one is an alias
-TRANSFORMATION_LOOKUP.set('normalizepath', 'normalisePath')
-TRANSFORMATION_LOOKUP.set('normalizepathwin', 'normalisePathWin')
 
 /** A CompileError pointing inside a token at `offset` (offset in the token's value). */
 export function errorAt(node: DirectiveNode, tok: Token, offset: number, message: string): CompileError {
@@ -76,7 +69,8 @@ function checkChainLink(node: DirectiveNode, tok: Token, set: ActionSet): void {
 function resolveTransformations(node: DirectiveNode, tok: Token | undefined, set: ActionSet): string[] {
   const out: string[] = []
   for (const t of set.t) {
-    const name = TRANSFORMATION_LOOKUP.get(t.name.toLowerCase())
+    // v2 looks transformation names up case-insensitively; the engine's registry is the authority
+    const name = resolveTransformation(t.name)?.name
     if (name === undefined) {
       if (tok === undefined) throw errorAtNode(node, `unknown transformation "${t.name}"`)
       throw errorAt(node, tok, t.offset, `unknown transformation "${t.name}"`)

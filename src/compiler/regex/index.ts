@@ -12,11 +12,15 @@
 import type { ParsedPattern } from './ast'
 import { checkBackrefs } from './checks'
 import { emitJs, type JsRegex } from './emit-js'
+import { analyzeHazards, type Hazard } from './hazard'
 import { Parser, type Mode } from './parser'
+import { planRegex, type RegexPlan } from './strategy'
 
 export { RegexTranslateError } from './errors'
 export type { Mode } from './parser'
 export type { JsRegex } from './emit-js'
+export type { Hazard, HazardReport } from './hazard'
+export type { RegexPlan } from './strategy'
 
 export interface TranslateOptions {
   mode: Mode
@@ -35,4 +39,28 @@ export function parsePattern(pattern: string, options: TranslateOptions): Parsed
 
 export function translate(pattern: string, options: TranslateOptions): JsRegex {
   return emitJs(parsePattern(pattern, options))
+}
+
+/**
+ * What the compiler stores in the bundle for a regex: the JS translation plus the execution
+ * strategy (engine, length cap, RE2 form) decided from the hazard analysis. Throws
+ * RegexTranslateError like translate().
+ */
+export function compileRegex(pattern: string, options: TranslateOptions): RegexPlan {
+  return planRegex(parsePattern(pattern, options))
+}
+
+/**
+ * Backtracking hazards of a pattern, for compiler warnings on users' own rules
+ * (`file:line: rule id: <message> at offset N`). Heuristic and cheap (see hazard.ts). Patterns
+ * that do not parse return no warnings (translate() reports those).
+ */
+export function lintPattern(pattern: string, options: TranslateOptions = { mode: 'v2' }): Hazard[] {
+  let parsed: ParsedPattern
+  try {
+    parsed = parsePattern(pattern, options)
+  } catch {
+    return []
+  }
+  return analyzeHazards(parsed).hazards
 }
