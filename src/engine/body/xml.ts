@@ -10,6 +10,7 @@ import {
   skipSpace,
   validUtf8XmlChars,
 } from './xml-text'
+import { comment, doctype, literal, pi, type Entity } from './xml-doctype'
 
 /**
  * XML body processor. ModSecurity 2.9.7 parses with libxml2 and only exposes the tree through
@@ -38,11 +39,6 @@ import {
 export const XML_FAILED_MSG = 'XML parser error: XML: Failed parsing document.'
 const MAX_DEPTH = 256
 const MAX_ENTITY_NESTING = 40
-
-interface Entity {
-  value: BinaryString
-  external: boolean
-}
 
 const DECL_ENCODING = /\sencoding\s*=\s*["']([A-Za-z0-9._-]*)["']/
 const DECL_VERSION = /^<\?xml\s+version\s*=\s*["']1\.[0-9]+["']/
@@ -88,7 +84,7 @@ class XmlScanner {
     this.docLength = s.length
     let p = this.misc(0)
     if (s.startsWith('<!DOCTYPE', p)) {
-      p = this.doctype(p + 9)
+      p = doctype(s, p + 9, this.ents)
       if (p < 0) return false
       p = this.misc(p)
     }
@@ -106,160 +102,11 @@ class XmlScanner {
     const s = this.s
     for (;;) {
       p = skipSpace(s, p)
-      if (s.startsWith('<!--', p)) p = this.comment(s, p)
-      else if (s.startsWith('<?', p)) p = this.pi(s, p)
+      if (s.startsWith('<!--', p)) p = comment(s, p)
+      else if (s.startsWith('<?', p)) p = pi(s, p)
       else return p
       if (p < 0) return -1
     }
-  }
-
-  comment(s: BinaryString, p: number): number {
-    const end = s.indexOf('--', p + 4)
-    if (end < 0 || s.charCodeAt(end + 2) !== 0x3e) return -1
-    return end + 3
-  }
-
-  pi(s: BinaryString, p: number): number {
-    const ne = nameEnd(s, p + 2)
-    if (ne === p + 2) return -1
-    if (
-      ne - p - 2 === 3 &&
-      (s.charCodeAt(p + 2) | 0x20) === 0x78 &&
-      (s.charCodeAt(p + 3) | 0x20) === 0x6d &&
-      (s.charCodeAt(p + 4) | 0x20) === 0x6c
-    )
-      return -1
-    const end = s.indexOf('?>', ne)
-    if (end < 0 || (end > ne && !isXmlSpace(s.charCodeAt(ne)))) return -1
-    return end + 2
-  }
-
-  /** after "<!DOCTYPE"; returns the position after '>' */
-  doctype(p: number): number {
-    const s = this.s
-    const q = skipSpace(s, p)
-    if (q === p) return -1
-    p = nameEnd(s, q)
-    if (p === q) return -1
-    p = this.externalId(s, skipSpace(s, p))
-    if (p < 0) return -1
-    p = skipSpace(s, p)
-    if (s.charCodeAt(p) === 0x5b) {
-      p = this.internalSubset(p + 1)
-      if (p < 0) return -1
-      p = skipSpace(s, p)
-    }
-    return s.charCodeAt(p) === 0x3e ? p + 1 : -1
-  }
-
-  /** optional SYSTEM "x" / PUBLIC "x" "y"; returns the position after it (p when absent) */
-  externalId(s: BinaryString, p: number): number {
-    let literals = 0
-    if (s.startsWith('SYSTEM', p)) literals = 1
-    else if (s.startsWith('PUBLIC', p)) literals = 2
-    else return p
-    p += 6
-    for (let i = 0; i < literals; i++) {
-      const q = skipSpace(s, p)
-      if (q === p) return -1
-      p = this.literal(s, q)
-      if (p < 0) return -1
-    }
-    return p
-  }
-
-  /** a quoted literal at p; returns the position after the closing quote */
-  literal(s: BinaryString, p: number): number {
-    const quote = s[p]
-    if (quote !== '"' && quote !== "'") return -1
-    const end = s.indexOf(quote, p + 1)
-    return end < 0 ? -1 : end + 1
-  }
-
-  internalSubset(p: number): number {
-    const s = this.s
-    for (;;) {
-      p = skipSpace(s, p)
-      if (p >= s.length) return -1
-      if (s.charCodeAt(p) === 0x5d) return p + 1
-      if (s.startsWith('<!ENTITY', p)) p = this.entityDecl(p + 8)
-      else if (s.startsWith('<!--', p)) p = this.comment(s, p)
-      else if (s.startsWith('<?', p)) p = this.pi(s, p)
-      else if (s.startsWith('<!', p)) p = this.skipMarkupDecl(s, p + 2)
-      else if (s.charCodeAt(p) === 0x25) {
-        const ne = nameEnd(s, p + 1)
-        p = ne > p + 1 && s.charCodeAt(ne) === 0x3b ? ne + 1 : -1
-      } else return -1
-      if (p < 0) return -1
-    }
-  }
-
-  /** ELEMENT / ATTLIST / NOTATION: to the closing '>' outside quotes */
-  skipMarkupDecl(s: BinaryString, p: number): number {
-    while (p < s.length) {
-      const c = s.charCodeAt(p)
-      if (c === 0x3e) return p + 1
-      if (c === 0x22 || c === 0x27) {
-        p = this.literal(s, p)
-        if (p < 0) return -1
-      } else p++
-    }
-    return -1
-  }
-
-  entityDecl(p: number): number {
-    const s = this.s
-    let q = skipSpace(s, p)
-    if (q === p) return -1
-    let parameter = false
-    if (s.charCodeAt(q) === 0x25) {
-      parameter = true
-      p = q + 1
-      q = skipSpace(s, p)
-      if (q === p) return -1
-    }
-    p = nameEnd(s, q)
-    if (p === q) return -1
-    const name = s.slice(q, p)
-    q = skipSpace(s, p)
-    if (q === p) return -1
-    let ent: Entity
-    if (s.charCodeAt(q) === 0x22 || s.charCodeAt(q) === 0x27) {
-      p = this.literal(s, q)
-      if (p < 0) return -1
-      const value = this.entityValue(s.slice(q + 1, p - 1))
-      if (value === undefined) return -1
-      ent = { value, external: false }
-    } else {
-      p = this.externalId(s, q)
-      if (p === q || p < 0) return -1
-      const r = skipSpace(s, p)
-      if (s.startsWith('NDATA', r)) p = nameEnd(s, skipSpace(s, r + 5))
-      ent = { value: '', external: true }
-    }
-    p = skipSpace(s, p)
-    if (s.charCodeAt(p) !== 0x3e) return -1
-    if (!parameter && !this.ents.has(name)) this.ents.set(name, ent)
-    return p + 1
-  }
-
-  /** replace character references of an entity literal; general references stay for later */
-  entityValue(v: BinaryString): BinaryString | undefined {
-    if (v.indexOf('%') >= 0) return undefined
-    let out = ''
-    let run = 0
-    for (let i = v.indexOf('&'); i >= 0; i = v.indexOf('&', i + 1)) {
-      const semi = v.indexOf(';', i)
-      if (semi < 0) return undefined
-      const ref = v.slice(i + 1, semi)
-      if (ref.startsWith('#')) {
-        const ch = charRef(ref)
-        if (ch === undefined) return undefined
-        out += v.slice(run, i) + ch
-        run = semi + 1
-      } else if (ref.length === 0 || nameEnd(ref, 0) !== ref.length) return undefined
-    }
-    return out + v.slice(run)
   }
 
   /** a reference at p ('&'): [replacement, entity or undefined, position after ';'] */
@@ -306,11 +153,13 @@ class XmlScanner {
       p = skipSpace(s, an)
       if (s.charCodeAt(p) !== 0x3d) return -1
       p = skipSpace(s, p + 1)
-      const end = this.literal(s, p)
+      const end = literal(s, p)
       if (end < 0) return -1
       const value = this.attrValue(s.slice(p + 1, end - 1))
       if (value === undefined) return -1
-      if (aname !== 'xmlns' && !aname.startsWith('xmlns:')) this.attrs.push(value)
+      // XPath //@* does not descend into entity references (libxml2 keeps their nodes apart)
+      if (aname !== 'xmlns' && !aname.startsWith('xmlns:') && this.expanding.size === 0)
+        this.attrs.push(value)
       p = end
     }
   }
@@ -384,13 +233,13 @@ class XmlScanner {
         if (this.stack.pop() !== s.slice(q + 2, ne)) return -1
         p = e + 1
         if (this.stack.length === base) return p
-      } else if (s.startsWith('<!--', q)) p = this.comment(s, q)
+      } else if (s.startsWith('<!--', q)) p = comment(s, q)
       else if (s.startsWith('<![CDATA[', q)) {
         const end = s.indexOf(']]>', q + 9)
         if (end < 0) return -1
         this.texts.push(s.slice(q + 9, end))
         p = end + 3
-      } else if (s.startsWith('<?', q)) p = this.pi(s, q)
+      } else if (s.startsWith('<?', q)) p = pi(s, q)
       else p = this.startTag(s, q)
       if (p < 0) return -1
     }
