@@ -24,6 +24,48 @@ export interface OperatorContext {
   expand(t: Template): BinaryString
   /** set a TX variable (e.g. MSC_PCRE_LIMITS_EXCEEDED when a guard stops an evaluation) */
   setTx(name: string, value: string): void
+  /**
+   * Output, optional: set by an operator when ModSecurity 2.9 would return -1 ("operator error"),
+   * e.g. @ipMatch on a value that is not an IP address (`IPmatch: bad IPv4 specification "x".`).
+   * The operator then returns false. v2 logs "Rule processing failed", skips the rule's remaining
+   * targets and does not apply negation (recorded in test/vectors/operators/ipMatch.json). The
+   * engine clears it (undefined) before each evaluation, like `captures`.
+   */
+  error?: string
+  /**
+   * The transaction's geo source for @geoLookup (v2: SecGeoLookupDb). Absent = no geo database
+   * configured: @geoLookup never matches, as in v2. In the Worker the engine builds it from the
+   * request's edge metadata (see geoRecordFromEdge in operators/geo-lookup.ts).
+   */
+  geo?: GeoSource
+}
+
+/** The GEO collection as ModSecurity 2.9 fills it (every key present; "" when unknown). */
+export interface GeoRecord {
+  COUNTRY_CODE: string
+  COUNTRY_CODE3: string
+  COUNTRY_NAME: string
+  COUNTRY_CONTINENT: string
+  REGION: string
+  CITY: string
+  POSTAL_CODE: string
+  /** printf %f: "37.751000" */
+  LATITUDE: string
+  LONGITUDE: string
+  /** printf %d */
+  DMA_CODE: string
+  AREA_CODE: string
+}
+
+/** What @geoLookup needs from the transaction. */
+export interface GeoSource {
+  /**
+   * The record for `host` (the target value, an address as text), or undefined when unknown.
+   * From edge metadata only the client's own address is known.
+   */
+  lookup(host: BinaryString): GeoRecord | undefined
+  /** Replace the GEO collection; undefined clears it (v2 clears GEO when a lookup fails). */
+  setGeo(record: GeoRecord | undefined): void
 }
 
 /** The evaluator built once per isolate for one rule's operator. Total: never throws. */
