@@ -60,12 +60,17 @@ class MultipartParser {
     lastFilename: undefined,
   }
 
+  /** "--" + boundary */
+  readonly dashBoundary: BinaryString
+
   constructor(
     readonly boundary: BinaryString,
     readonly fileLimit: number,
     readonly extract: boolean,
     readonly keepContents: boolean,
-  ) {}
+  ) {
+    this.dashBoundary = '--' + boundary
+  }
 
   fail(msg: string): void {
     this.f.error = true
@@ -121,7 +126,7 @@ class MultipartParser {
         }
         this.f.unmatched = true
       }
-    } else if (startsLine && line.indexOf('--' + b) >= 0) {
+    } else if (startsLine && line.indexOf(this.dashBoundary) >= 0) {
       this.f.unmatched = true
     }
     if (asBoundary) return
@@ -259,7 +264,7 @@ class MultipartParser {
     if (n === 0) return
     const tail = body.slice(pos)
     if (this.boundaryCount === 0) return this.fail('Multipart: No boundaries found in payload.')
-    if (startsLine && tail === '--' + this.boundary + '--') {
+    if (startsLine && tail === this.dashBoundary + '--') {
       if (this.cur !== null && !this.dataRead) this.f.invalidPart = true
       this.boundaryDone(true)
       this.complete = true

@@ -126,7 +126,11 @@ export function parseUrlencoded(
   return { args, invalid, limitExceeded }
 }
 
-/** ARGS_GET: the query string (without '?') parsed as v2 does, with the config's separator and limit. */
+/**
+ * ARGS_GET: the query string (without '?') parsed as v2 does, with the config's separator and
+ * limit. When the limit is exceeded v2 sets REQBODY_ERROR / REQBODY_ERROR_MSG
+ * ("SecArgumentsLimit exceeded") even for a GET without body (recorded: query.json).
+ */
 export function parseQueryString(
   query: BinaryString,
   config: { argumentSeparator: string; argumentsLimit: number },
