@@ -5,7 +5,8 @@ import type { OperatorDef } from './types'
  * @detectXSS (ModSecurity 2.9.7 msre_op_detectXSS_execute): libinjection's XSS detection on the
  * value. On a match the alert message is `detected XSS using libinjection.` and, with `capture`,
  * TX.0 is the whole value (both recorded from 2.9.7, see test/vectors/libinjection/README.md).
- * The argument is ignored, as in v2.
+ * Only TX.0 is written (TX.1..TX.9 untouched, nothing on no match; checked on 2.9.7). The
+ * argument is ignored, as in v2.
  */
 export const detectXSS: OperatorDef = {
   name: 'detectXSS',

@@ -220,7 +220,8 @@ export function renderTables({ keywords, blackTags, blackAttrs }, source) {
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const REPO = join(HERE, '..', '..', '..')
-const CRS_TESTS = '/work/shared/crs/tests/regression/tests'
+// CRS checkout (as in .ci/run): CRS_DIR, default the shared copy
+const CRS_TESTS = join(process.env.CRS_DIR ?? '/work/shared/crs', 'tests/regression/tests')
 
 /** Decodes a YAML double-quoted scalar body (without the quotes). */
 function yamlDoubleQuoted(body) {
