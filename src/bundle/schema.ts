@@ -58,6 +58,28 @@ export interface MacroRef {
 export interface RegexSpec {
   source: string
   flags: string
+  /**
+   * PCRE group n -> JS group index, present only when the translation added helper groups
+   * (atomic groups / possessive quantifiers); absent = same numbering.
+   */
+  groups?: number[]
+  /**
+   * Execution strategy chosen at build time (src/compiler/regex/strategy.ts). Absent = 'v8'.
+   * 'linear': always run `linear` on the linear-time engine (ReDoS-prone patterns).
+   */
+  engine?: 'v8' | 'linear'
+  /**
+   * With engine 'v8': subjects longer than this many bytes run on `linear` instead, or, when
+   * there is no `linear`, are not evaluated and set TX:MSC_PCRE_LIMITS_EXCEEDED.
+   */
+  lengthCap?: number
+  /** The same pattern in RE2 syntax for the linear-time engine (re2js), when RE2 expresses it exactly. */
+  linear?: string
+  /**
+   * A capturing group sits inside a repetition: capture values are taken from `linear`, which
+   * keeps earlier iterations' values as PCRE does (JS resets them at each iteration).
+   */
+  repeatCaptures?: true
 }
 
 export interface VariableRef {

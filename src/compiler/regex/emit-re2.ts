@@ -16,7 +16,8 @@ import { quantifier } from './emit-js'
 const RE2_MAX_REPEAT = 1000
 
 const hexByte = (b: number): string => '\\x{' + b.toString(16).padStart(2, '0') + '}'
-const isAlnum = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
+const isAlnum = (b: number): boolean =>
+  (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
 const classByte = (b: number): string => (isAlnum(b) || b === 0x5f ? String.fromCharCode(b) : hexByte(b))
 
 function re2Set(set: ByteSet): string {
@@ -59,7 +60,8 @@ function emit(n: Node): string {
     case 'backref':
       throw new Unsupported('backreference')
     case 'repeat': {
-      if ((n.max !== Infinity && n.max > RE2_MAX_REPEAT) || n.min > RE2_MAX_REPEAT) throw new Unsupported('repeat')
+      if ((n.max !== Infinity && n.max > RE2_MAX_REPEAT) || n.min > RE2_MAX_REPEAT)
+        throw new Unsupported('repeat')
       return `(?:${emit(n.body)})` + quantifier(n.min, n.max) + (n.greedy ? '' : '?')
     }
     case 'assert':

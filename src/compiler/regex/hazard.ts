@@ -150,7 +150,8 @@ class Analyzer {
           this.hazards.push({
             kind: 'nested-quantifier',
             offset: n.pos,
-            message: 'unbounded quantifier nested inside another unbounded quantifier (exponential backtracking)',
+            message:
+              'unbounded quantifier nested inside another unbounded quantifier (exponential backtracking)',
           })
         }
         this.structure(n.body, loopDepth + (loop ? 1 : 0), repeatDepth + (n.max > 1 ? 1 : 0))
@@ -170,7 +171,8 @@ class Analyzer {
         this.hazards.push({
           kind: 'overlapping-alternation',
           offset: pos,
-          message: 'alternatives that can start with the same byte inside an unbounded quantifier (exponential backtracking)',
+          message:
+            'alternatives that can start with the same byte inside an unbounded quantifier (exponential backtracking)',
         })
         return
       }
@@ -251,5 +253,10 @@ export function analyzeHazards(parsed: ParsedPattern): HazardReport {
   const a = new Analyzer()
   a.structure(parsed.root, 0, 0)
   a.chain(parsed.root, new Map([[1, ByteSet.all()]]))
-  return { hazards: a.hazards, exponential: a.exponential, degree: a.degree, captureInRepeat: a.captureInRepeat }
+  return {
+    hazards: a.hazards,
+    exponential: a.exponential,
+    degree: a.degree,
+    captureInRepeat: a.captureInRepeat,
+  }
 }
