@@ -65,21 +65,6 @@ export const OPERATOR_ALIASES: Record<string, string> = {
   ipMatchF: 'ipMatchFromFile',
 }
 
-/** Operators whose argument v2 macro-expands per transaction. */
-export const MACRO_OPERATORS = new Set([
-  'beginsWith',
-  'contains',
-  'containsWord',
-  'endsWith',
-  'eq',
-  'ge',
-  'gt',
-  'le',
-  'lt',
-  'streq',
-  'within',
-])
-
 export type ActionGroup = 'disruptive' | 'flow' | 'metadata' | 'variable' | 'non-disruptive' | 'data'
 export type ArgRule = 'none' | 'required' | 'optional'
 

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import type { OperatorRef } from '../bundle/schema'
-import { OPERATORS } from '../engine/operators'
-import { FILE_OPERATORS, foldTable, MACRO_OPERATORS, OPERATOR_ALIASES, OPERATOR_NAMES } from './catalog'
+import type { OperatorRef, RegexSpec } from '../bundle/schema'
+import { EXPANDS_MACROS, OPERATORS, parseIpFile, parsePmFile } from '../engine/operators'
+import { FILE_OPERATORS, foldTable, OPERATOR_ALIASES, OPERATOR_NAMES } from './catalog'
 import { parseTemplate } from './macro'
 import { compileRegexOrThrow } from './regex-bridge'
 import type { RawOperator } from './rule-syntax'
@@ -26,21 +26,14 @@ export class OperatorProblem extends Error {
   }
 }
 
-/** Lines of a data file as v2 reads them: trimmed, blank lines and `#` comments skipped. */
-export function dataFileLines(text: string): string[] {
-  const out: string[] = []
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '').trim()
-    if (line === '' || line.startsWith('#')) continue
-    out.push(line)
-  }
-  return out
-}
-
-function readDataFiles(state: CompileState, ruleFile: string, arg: string, offset: number): string[] {
-  const names = arg.split(/\s+/).filter((s) => s !== '')
+/**
+ * Read data files and parse them with the engine's v2 readers. @pmFromFile takes several
+ * space-separated files; @ipMatchFromFile takes its whole argument as one path (v2).
+ */
+function readDataFiles(state: CompileState, ruleFile: string, arg: string, offset: number, kind: 'phrases' | 'cidrs'): string[] {
+  const names = kind === 'phrases' ? arg.split(/\s+/).filter((s) => s !== '') : arg === '' ? [] : [arg]
   if (names.length === 0) throw new OperatorProblem('missing data file name', offset)
-  const lines: string[] = []
+  const out: string[] = []
   for (const name of names) {
     if (/^https?:\/\//i.test(name)) {
       throw new OperatorProblem(`data file URLs are not fetched at build time: download "${name}" and name the local file`, offset)
@@ -53,9 +46,27 @@ function readDataFiles(state: CompileState, ruleFile: string, arg: string, offse
       throw new OperatorProblem(`cannot read data file "${name}" (looked for ${path})`, offset)
     }
     registerSource(state, path, bytes, 'data')
-    lines.push(...dataFileLines(bytes.toString('latin1')))
+    const text = bytes.toString('latin1')
+    try {
+      out.push(...(kind === 'phrases' ? parsePmFile(text) : parseIpFile(text)))
+    } catch (e) {
+      throw new OperatorProblem(`invalid data file "${name}": ${(e as Error).message}`, offset)
+    }
   }
-  return lines
+  return out
+}
+
+/** Operators whose argument is a regex v2 compiles with PCRE_DOTALL | PCRE_MULTILINE. */
+const VERIFY_OPERATORS = new Set(['verifyCC', 'verifySSN', 'verifyCPF'])
+
+function translateOrThrow(raw: RawOperator, ruleId: number | undefined, multiline: boolean): RegexSpec {
+  try {
+    return compileRegexOrThrow(raw.arg, false, multiline ? 'v3' : 'v2')
+  } catch (e) {
+    const at = (e as { offset?: number }).offset
+    const who = ruleId !== undefined ? `rule ${ruleId}: ` : ''
+    throw new OperatorProblem(`${who}cannot translate regex: ${(e as Error).message}`, raw.argOffset + (at ?? 0))
+  }
 }
 
 export function buildOperator(
@@ -71,21 +82,15 @@ export function buildOperator(
   if (refusal !== undefined) throw new OperatorProblem(`operator @${name} is not supported: ${refusal}`, raw.offset)
   const op: OperatorRef = { name, negated: raw.negated, arg: raw.arg }
   const fileKind = FILE_OPERATORS[found]
-  if (name === 'rx') {
-    if (raw.arg === '') throw new OperatorProblem('@rx needs a pattern', raw.argOffset)
-    try {
-      op.params = { kind: 'rx', regex: compileRegexOrThrow(raw.arg) }
-    } catch (e) {
-      const at = (e as { offset?: number }).offset
-      const who = ruleId !== undefined ? `rule ${ruleId}: ` : ''
-      throw new OperatorProblem(`${who}cannot translate regex: ${(e as Error).message}`, raw.argOffset + (at ?? 0))
-    }
+  if (name === 'rx' || VERIFY_OPERATORS.has(name)) {
+    if (raw.arg === '') throw new OperatorProblem(`@${name} needs a pattern`, raw.argOffset)
+    op.params = { kind: 'rx', regex: translateOrThrow(raw, ruleId, name !== 'rx') }
   } else if (fileKind === 'phrases') {
-    op.params = { kind: 'phrases', phrases: readDataFiles(state, ruleFile, raw.arg, raw.argOffset) }
+    op.params = { kind: 'phrases', phrases: readDataFiles(state, ruleFile, raw.arg, raw.argOffset, 'phrases') }
   } else if (fileKind === 'cidrs') {
-    op.params = { kind: 'cidrs', cidrs: readDataFiles(state, ruleFile, raw.arg, raw.argOffset) }
+    op.params = { kind: 'cidrs', cidrs: readDataFiles(state, ruleFile, raw.arg, raw.argOffset, 'cidrs') }
   } else {
-    if (MACRO_OPERATORS.has(name) && raw.arg.includes('%{')) {
+    if (EXPANDS_MACROS.has(name) && raw.arg.includes('%{')) {
       const t = parseTemplate(raw.arg)
       if (typeof t !== 'string') op.argTemplate = t
     }

@@ -10,8 +10,9 @@ import { translate } from './regex'
  * Translate with v2 semantics; `caseless` adds PCRE_CASELESS (key selectors). Throws
  * RegexTranslateError (with `offset` and `construct`) or Error with a reason.
  */
-export function compileRegexOrThrow(pattern: string, caseless = false): RegexSpec {
-  const js = translate(pattern, { mode: 'v2', caseless })
+export function compileRegexOrThrow(pattern: string, caseless = false, mode: 'v2' | 'v3' = 'v2'): RegexSpec {
+  // 'v3' = DOTALL | MULTILINE: what v2 itself uses for the verifyCC/SSN/CPF patterns
+  const js = translate(pattern, { mode, caseless })
   // make sure the engine will be able to build it
   new RegExp(js.source, js.flags)
   const spec: RegexSpec = { source: js.source, flags: js.flags }

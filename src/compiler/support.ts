@@ -2,7 +2,7 @@
  * What the engine can run: the compiler refuses, with the engine's reason, names that are valid
  * SecLang but that the engine does not implement at the edge.
  */
-import { OPERATORS } from '../engine/operators'
+import { NOT_IMPLEMENTED, OPERATORS } from '../engine/operators'
 
 /** Reasons for operators the engine will never run at the edge (merged with the engine's list). */
 const OPERATOR_REFUSALS: Record<string, string> = {
@@ -14,9 +14,9 @@ const OPERATOR_REFUSALS: Record<string, string> = {
  * The reason an operator is refused, or undefined when the engine runs it. Every catalog name is
  * either in the engine's OPERATORS or refused here: test/unit/compiler/coverage.test.ts checks it.
  */
-export function operatorRefusal(name: string, engineNotImplemented: Record<string, string> = {}): string | undefined {
+export function operatorRefusal(name: string): string | undefined {
   if (OPERATORS[name] !== undefined) return undefined
-  return engineNotImplemented[name] ?? OPERATOR_REFUSALS[name]
+  return NOT_IMPLEMENTED[name] ?? OPERATOR_REFUSALS[name]
 }
 
 /** Variables that cannot exist at the edge. */

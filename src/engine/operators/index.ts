@@ -3,6 +3,8 @@ import { beginsWith } from './begins-with'
 import { eq, ge, gt, le, lt } from './compare'
 import { contains } from './contains'
 import { containsWord } from './contains-word'
+import { detectSQLi } from './detect-sqli'
+import { detectXSS } from './detect-xss'
 import { endsWith } from './ends-with'
 import { geoLookup } from './geo-lookup'
 import { ipMatch } from './ip-match'
@@ -11,6 +13,7 @@ import { noMatch } from './no-match'
 import { NOT_IMPLEMENTED } from './not-implemented'
 import { pm } from './pm'
 import { pmf, pmFromFile } from './pm-from-file'
+import { rx } from './rx'
 import { streq } from './streq'
 import { strmatch } from './strmatch'
 import { unconditionalMatch } from './unconditional-match'
@@ -32,10 +35,9 @@ export { geoRecordFromEdge } from './geo-lookup'
  * names against it and the linker builds evaluators from it. Semantics: ModSecurity 2.9.7, with
  * vectors recorded from it in test/vectors/operators/<name>.json.
  *
- * Added by the lead when their files land (owned elsewhere, not imported here yet):
- *   rx         -> ./rx.ts           (regex; the compiler translates PCRE to JS)
- *   detectSQLi -> ./detect-sqli.ts  (libinjection)
- *   detectXSS  -> ./detect-xss.ts   (libinjection)
+ * rx (./rx.ts: the compiler translates PCRE to JS, see src/compiler/regex) and detectSQLi /
+ * detectXSS (./libinjection: our implementation of libinjection) have their own vectors
+ * (test/vectors/operators/rx.json, test/vectors/libinjection/corpus.json).
  *
  * What the compiler prepares itself (no `prepare` here): pmFromFile/pmf (phrases from
  * parsePmFile, in file order), ipMatchFromFile/ipMatchF (cidrs from parseIpFile; the whole
@@ -48,6 +50,8 @@ export const OPERATORS: Record<string, OperatorDef> = {
   beginsWith,
   contains,
   containsWord,
+  detectSQLi,
+  detectXSS,
   endsWith,
   eq,
   ge,
@@ -62,6 +66,7 @@ export const OPERATORS: Record<string, OperatorDef> = {
   pm,
   pmf,
   pmFromFile,
+  rx,
   streq,
   strmatch,
   unconditionalMatch,
