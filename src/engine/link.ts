@@ -1,0 +1,227 @@
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../bundle/schema'
+import type { Bundle, PhaseNumber, Rule, VariableRef } from '../bundle/schema'
+import { linkAction } from './actions/link-action'
+import type { BodyProcessor } from './body/types'
+import type { PersistentStore } from './collections/store'
+import { asciiLower } from './log-escape'
+import { templateText } from './macro'
+import { OPERATORS } from './operators'
+import type { OperatorDef } from './operators/types'
+import type {
+  DisruptiveKind,
+  LinkedChain,
+  LinkedDisruptive,
+  LinkedRule,
+  LinkedTarget,
+  Program,
+} from './program'
+import { TRANSFORMATIONS } from './transformations'
+import type { TransformationDef, TransformEnv, TransformFn } from './transformations/types'
+import { DEFAULT_BODY_PROCESSORS } from './body-processors'
+import { VARIABLE_IMPLS, type VariableImpl } from './variables/registry'
+
+export interface LoadOptions {
+  /** operator registry (default: OPERATORS) - tests inject partial registries */
+  operators?: Readonly<Record<string, OperatorDef>>
+  /** transformation registry (default: TRANSFORMATIONS) */
+  transformations?: Readonly<Record<string, TransformationDef>>
+  /** request body processors by v2 name (default: the engine's, see body-processors.ts) */
+  bodyProcessors?: Readonly<Record<string, BodyProcessor>>
+  /** store for persistent collections (initcol...); without one they live for the transaction only */
+  store?: PersistentStore
+}
+
+export class BundleError extends Error {
+  override name = 'BundleError'
+}
+
+/**
+ * Check the bundle and link it, once per isolate: variables, transformation chains and actions
+ * are resolved to code here; operators are looked up now (an unknown name fails the load) and
+ * built on first use (their RegExp / automaton is made once, never per request).
+ */
+export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program {
+  if (bundle === null || typeof bundle !== 'object') throw new BundleError('bundle: not an object')
+  if (bundle.format !== BUNDLE_FORMAT) {
+    throw new BundleError(`bundle: format is ${JSON.stringify(bundle.format)}, expected "${BUNDLE_FORMAT}"`)
+  }
+  if (bundle.formatVersion !== BUNDLE_FORMAT_VERSION) {
+    throw new BundleError(
+      `bundle: formatVersion ${String(bundle.formatVersion)} does not match the engine's ${BUNDLE_FORMAT_VERSION}; rebuild the rules with this commit's compiler`,
+    )
+  }
+  if (!Array.isArray(bundle.phases) || bundle.phases.length !== 5)
+    throw new BundleError('bundle: phases must list 5 phases')
+  const operators = options.operators ?? OPERATORS
+  const transformations = options.transformations ?? TRANSFORMATIONS
+  const files = bundle.sources.map((s) => s.path)
+  const chains = linkChains(bundle.tchains, transformations)
+  const problems: string[] = []
+  const phases: LinkedRule[][] = []
+  for (let p = 0; p < 5; p++) {
+    const list = bundle.phases[p] ?? []
+    const out: LinkedRule[] = []
+    for (let i = 0; i < list.length; i++) {
+      out.push(
+        linkRule(
+          list[i] as Rule,
+          (p + 1) as PhaseNumber,
+          i,
+          files,
+          chains.chains,
+          operators,
+          undefined,
+          problems,
+        ),
+      )
+    }
+    phases.push(out)
+  }
+  if (problems.length > 0) throw new BundleError('bundle: ' + Array.from(new Set(problems)).join('; '))
+  const env: TransformEnv = {}
+  if (bundle.config.unicodeMap !== undefined) env.unicodeMap = new Map(bundle.config.unicodeMap)
+  return {
+    bundle,
+    config: bundle.config,
+    phases,
+    transformEnv: env,
+    nodeCount: chains.nodeCount,
+    bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
+    store: options.store,
+    files,
+  }
+}
+
+function linkChains(
+  tchains: string[][],
+  registry: Readonly<Record<string, TransformationDef>>,
+): { chains: LinkedChain[]; nodeCount: number } {
+  const ids = new Map<string, number>()
+  const chains: LinkedChain[] = []
+  const unknown: string[] = []
+  for (const names of tchains) {
+    const fns: TransformFn[] = []
+    const nodes: number[] = []
+    let parent = 0
+    for (const name of names) {
+      const def = registry[name]
+      if (def === undefined) unknown.push(name)
+      fns.push(def === undefined ? identity : def.fn)
+      const k = parent + '\u0000' + name
+      let id = ids.get(k)
+      if (id === undefined) {
+        id = ids.size + 1
+        ids.set(k, id)
+      }
+      nodes.push(id)
+      parent = id
+    }
+    chains.push({ fns, names, nodes })
+  }
+  if (unknown.length > 0)
+    throw new BundleError('bundle: unknown transformation(s): ' + Array.from(new Set(unknown)).join(', '))
+  return { chains, nodeCount: ids.size }
+}
+
+function identity(s: string): string {
+  return s
+}
+
+function linkTarget(v: VariableRef, problems: string[]): LinkedTarget {
+  const impl = VARIABLE_IMPLS[v.name]
+  if (impl === undefined) problems.push(`unknown variable ${v.name}`)
+  let rx: RegExp | undefined
+  if (v.keyRx !== undefined) {
+    let flags = v.keyRx.flags.replace(/[gy]/g, '')
+    if (!flags.includes('i')) flags += 'i'
+    if (!flags.includes('s')) flags += 's'
+    try {
+      rx = new RegExp(v.keyRx.source, flags)
+    } catch {
+      problems.push(`invalid key regex /${v.keyRx.source}/ on ${v.name}`)
+    }
+  }
+  const param = v.key !== undefined ? v.key : v.keyRx !== undefined ? '/' + v.keyRx.source + '/' : undefined
+  return {
+    name: v.name,
+    impl: impl ?? NOTHING,
+    collection: v.key !== undefined || v.keyRx !== undefined || v.count === true,
+    key: v.key,
+    fkey: v.key === undefined ? undefined : asciiLower(v.key),
+    rx,
+    count: v.count === true,
+    exclude: v.exclude === true,
+    fullName: (v.count === true ? '&' : '') + v.name + (param === undefined ? '' : ':' + param),
+  }
+}
+
+const NOTHING: VariableImpl = {
+  collect(): void {},
+}
+
+/** SecAction has no targets: v2 runs it as a rule on REMOTE_ADDR (MATCHED_VAR_NAME is REMOTE_ADDR). */
+const SECACTION_TARGET: VariableRef = { name: 'REMOTE_ADDR' }
+
+function disruptiveOf(rule: Rule): LinkedDisruptive {
+  const d = rule.disruptive.name === 'block' ? (rule.blockAs ?? { name: 'pass' }) : rule.disruptive
+  let kind: DisruptiveKind
+  if (d.name === 'allow')
+    kind = d.allow === 'phase' ? 'allowPhase' : d.allow === 'request' ? 'allowRequest' : 'allow'
+  else if (d.name === 'block') kind = 'pass'
+  else kind = d.name
+  return { kind, target: d.target }
+}
+
+function linkRule(
+  rule: Rule,
+  phase: PhaseNumber,
+  index: number,
+  files: string[],
+  chains: LinkedChain[],
+  operators: Readonly<Record<string, OperatorDef>>,
+  head: LinkedRule | undefined,
+  problems: string[],
+): LinkedRule {
+  const vars = rule.marker === undefined && rule.vars.length === 0 ? [SECACTION_TARGET] : rule.vars
+  const targets = vars.map((v) => linkTarget(v, problems))
+  const opDef = operators[rule.op.name]
+  if (opDef === undefined && rule.marker === undefined) problems.push(`unknown operator @${rule.op.name}`)
+  const chain = chains[rule.t]
+  if (chain === undefined) problems.push(`rule ${rule.id}: transformation chain ${rule.t} does not exist`)
+  const linked: LinkedRule = {
+    rule,
+    id: rule.id,
+    phase,
+    index,
+    file: files[rule.src[0]] ?? '',
+    line: rule.src[1],
+    targets,
+    hasExclusions: targets.some((t) => t.exclude),
+    op: rule.op,
+    opDef: opDef ?? null,
+    opFn: undefined,
+    chain: chain ?? { fns: [], names: [], nodes: [] },
+    actions: rule.actions.map(linkAction),
+    disruptive: disruptiveOf(rule),
+    status: rule.status ?? 0,
+    log: rule.log,
+    auditlog: rule.auditlog,
+    capture: rule.capture === true,
+    multiMatch: rule.multiMatch === true,
+    severity: rule.severity ?? -1,
+    msgRaw: rule.msg === undefined ? undefined : templateText(rule.msg),
+    logdataRaw: rule.logdata === undefined ? undefined : templateText(rule.logdata),
+    tagsRaw: (rule.tags ?? []).map(templateText),
+    next: undefined,
+    jumpTo: rule.jumpTo,
+    marker: rule.marker,
+    isLink: head !== undefined,
+    head: undefined as unknown as LinkedRule,
+  }
+  linked.head = head ?? linked
+  if (rule.chain !== undefined) {
+    const next = linkRule(rule.chain, phase, index, files, chains, operators, linked.head, problems)
+    linked.next = next
+  }
+  return linked
+}

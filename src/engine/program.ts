@@ -1,0 +1,155 @@
+import type { Bundle, EngineConfig, OperatorRef, PhaseNumber, Rule, Template } from '../bundle/schema'
+import type { BodyProcessor } from './body/types'
+import type { PersistentStore } from './collections/store'
+import type { OperatorDef, OperatorFn } from './operators/types'
+import type { TransformEnv, TransformFn } from './transformations/types'
+import type { VariableImpl } from './variables/registry'
+
+/**
+ * The linked program: the bundle turned into ready-to-run structures once per isolate. Nothing
+ * here is allocated per request; a transaction only reads it (and fills the lazily linked
+ * operator evaluators, which are pure and shared).
+ */
+export interface Program {
+  readonly bundle: Bundle
+  readonly config: EngineConfig
+  /** rules per phase (index 0 = phase 1), chain links hang off their starter */
+  readonly phases: readonly (readonly LinkedRule[])[]
+  readonly transformEnv: TransformEnv
+  /** number of distinct transformation-chain prefixes (tcache node ids are 1..nodeCount) */
+  readonly nodeCount: number
+  readonly bodyProcessors: Readonly<Record<string, BodyProcessor>>
+  readonly store: PersistentStore | undefined
+  /** file paths by Bundle.sources index */
+  readonly files: readonly string[]
+}
+
+/** A target of a rule, with its selector prepared. */
+export interface LinkedTarget {
+  readonly name: string
+  readonly impl: VariableImpl
+  readonly collection: boolean
+  /** literal key as written and folded to ASCII lower case */
+  readonly key: string | undefined
+  readonly fkey: string | undefined
+  /** regex key selector */
+  readonly rx: RegExp | undefined
+  readonly count: boolean
+  readonly exclude: boolean
+  /** how v2 names the target in "Match of ... against ..." messages: &ARGS:foo, ARGS:foo, REQUEST_URI */
+  readonly fullName: string
+}
+
+/** A transformation chain: the functions and, per step, the id of the prefix ending there. */
+export interface LinkedChain {
+  readonly fns: readonly TransformFn[]
+  readonly names: readonly string[]
+  readonly nodes: readonly number[]
+}
+
+export type DisruptiveKind =
+  'pass' | 'deny' | 'drop' | 'redirect' | 'proxy' | 'pause' | 'allow' | 'allowPhase' | 'allowRequest'
+
+export interface LinkedDisruptive {
+  readonly kind: DisruptiveKind
+  readonly target: Template | undefined
+}
+
+/** Non-disruptive actions, prepared (see actions/link-action.ts). */
+export type LinkedAction =
+  | {
+      readonly k: 'setvar'
+      readonly collection: string
+      readonly key: Template
+      readonly op: '=' | '+' | '-' | '!'
+      readonly value: Template
+    }
+  | { readonly k: 'setenv'; readonly name: Template; readonly value: Template | undefined }
+  | { readonly k: 'ctl'; readonly ctl: LinkedCtl }
+  | { readonly k: 'initcol'; readonly collection: string; readonly key: Template }
+  | { readonly k: 'setsid' | 'setuid' | 'setrsc'; readonly key: Template }
+  | {
+      readonly k: 'expirevar'
+      readonly collection: string
+      readonly name: Template
+      readonly seconds: Template
+    }
+  | {
+      readonly k: 'deprecatevar'
+      readonly collection: string
+      readonly name: Template
+      readonly amount: Template
+    }
+  | {
+      readonly k: 'sanitise'
+      readonly what: 'arg' | 'matched' | 'requestHeader' | 'responseHeader'
+      readonly name: string
+    }
+  | { readonly k: 'noop'; readonly name: string }
+
+export type LinkedCtl =
+  | { readonly o: 'ruleEngine'; readonly v: 'On' | 'Off' | 'DetectionOnly' }
+  | {
+      readonly o: 'ruleRemoveById'
+      readonly v: string
+      readonly ranges: readonly (readonly [number, number])[]
+    }
+  | { readonly o: 'ruleRemoveByTag' | 'ruleRemoveByMsg'; readonly rx: RegExp | undefined; readonly v: string }
+  | {
+      readonly o: 'ruleRemoveTargetById' | 'ruleRemoveTargetByTag' | 'ruleRemoveTargetByMsg'
+      readonly v: string
+      readonly rx: RegExp | undefined
+      readonly ranges: readonly (readonly [number, number])[]
+      readonly targets: readonly TargetException[]
+    }
+  | { readonly o: 'requestBodyProcessor'; readonly v: string }
+  | {
+      readonly o: 'requestBodyAccess' | 'responseBodyAccess' | 'forceRequestBodyVariable'
+      readonly on: boolean | undefined
+    }
+  | { readonly o: 'requestBodyLimit' | 'responseBodyLimit' | 'debugLogLevel'; readonly n: number }
+  | { readonly o: 'auditEngine'; readonly v: 'On' | 'Off' | 'RelevantOnly' | undefined }
+  | { readonly o: 'auditLogParts'; readonly v: string }
+  | { readonly o: 'noop'; readonly v: string }
+
+/** ctl:ruleRemoveTarget*: "ARGS" (every ARGS:* target) or "ARGS:key" (exact, case-insensitive). */
+export interface TargetException {
+  readonly fname: string
+  readonly fkey: string | undefined
+}
+
+export interface LinkedRule {
+  readonly rule: Rule
+  readonly id: number
+  readonly phase: PhaseNumber
+  readonly index: number
+  readonly file: string
+  readonly line: number
+  readonly targets: readonly LinkedTarget[]
+  readonly hasExclusions: boolean
+  readonly op: OperatorRef
+  /** null: operator not in the registry (never matches, see link.ts) */
+  readonly opDef: OperatorDef | null
+  /** linked on first use */
+  opFn: OperatorFn | undefined
+  readonly chain: LinkedChain
+  readonly actions: readonly LinkedAction[]
+  readonly disruptive: LinkedDisruptive
+  readonly status: number
+  readonly log: boolean
+  readonly auditlog: boolean
+  readonly capture: boolean
+  readonly multiMatch: boolean
+  readonly severity: number
+  /** raw msg text (ctl:ruleRemoveByMsg and RULE.msg match the unexpanded text, as v2) */
+  readonly msgRaw: string | undefined
+  readonly logdataRaw: string | undefined
+  readonly tagsRaw: readonly string[]
+  next: LinkedRule | undefined
+  readonly jumpTo: number | undefined
+  readonly marker: string | undefined
+  /** true for chain links (not the starter) */
+  readonly isLink: boolean
+  /** the chain starter (itself for a starter): metadata and disruptive action come from it */
+  head: LinkedRule
+}

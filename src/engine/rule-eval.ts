@@ -1,0 +1,199 @@
+import { runActions } from './actions/run'
+import { isTargetRemoved } from './actions/ctl'
+import type { BinaryString } from './bytes'
+import { disrupt } from './disrupt'
+import { asciiLower, logEscape } from './log-escape'
+import type { OperatorFn } from './operators/types'
+import type { LinkedRule, LinkedTarget } from './program'
+import { transform, transformStep } from './tcache'
+import type { TxState } from './tx-state'
+import type { Item } from './variables/item'
+
+/**
+ * One rule (one link of a chain) against the transaction, as v2's msre_rule_process_normal and
+ * execute_operator do it:
+ * - targets expand in rule order; `&VAR` becomes one item holding the count; `!VAR...` removes
+ *   the items it names (case-insensitively) from those collected so far;
+ * - each item is transformed (cached, tcache.ts) and given to the operator; multiMatch runs the
+ *   operator on the raw value and after every transformation that changed it (and, as in v2,
+ *   never when the rule has no transformations);
+ * - every matching item sets MATCHED_VAR/MATCHED_VAR_NAME (transformed value), is appended to
+ *   MATCHED_VARS, runs the rule's non-disruptive actions, and on the last link of a chain (or a
+ *   plain rule) produces an alert or the interruption (disrupt.ts); an interruption stops the
+ *   remaining items.
+ */
+export const RuleResult = { NoMatch: 0, Match: 1, Intercepted: 2, Failed: 3 } as const
+export type RuleResult = 0 | 1 | 2 | 3
+
+/** scratch lists for target expansion (one synchronous rule at a time; never held across calls) */
+const ITEMS: Item[] = []
+const OWNERS: LinkedTarget[] = []
+const EXCLUDED: Item[] = []
+
+function collectTargets(tx: TxState, r: LinkedRule): void {
+  ITEMS.length = 0
+  OWNERS.length = 0
+  const targets = r.targets
+  for (let t = 0; t < targets.length; t++) {
+    const tg = targets[t] as LinkedTarget
+    if (tg.exclude) {
+      EXCLUDED.length = 0
+      tg.impl.collect(tx, tg, EXCLUDED, r)
+      if (EXCLUDED.length > 0) removeNamed(EXCLUDED)
+      EXCLUDED.length = 0
+      continue
+    }
+    const start = ITEMS.length
+    tg.impl.collect(tx, tg, ITEMS, r)
+    if (tg.count) {
+      const n = ITEMS.length - start
+      ITEMS.length = start
+      ITEMS.push({ key: '', fkey: '', name: tg.name, value: String(n), full: tg.fullName })
+    }
+    for (let i = start; i < ITEMS.length; i++) OWNERS.push(tg)
+  }
+}
+
+function removeNamed(excluded: Item[]): void {
+  const names = new Set<string>()
+  for (let i = 0; i < excluded.length; i++) names.add(asciiLower((excluded[i] as Item).name))
+  let w = 0
+  for (let i = 0; i < ITEMS.length; i++) {
+    const it = ITEMS[i] as Item
+    if (names.has(asciiLower(it.name))) continue
+    ITEMS[w] = it
+    OWNERS[w] = OWNERS[i] as LinkedTarget
+    w++
+  }
+  ITEMS.length = w
+  OWNERS.length = w
+}
+
+export function linkOperator(r: LinkedRule): OperatorFn {
+  let fn = r.opFn
+  if (fn === undefined) {
+    const def = r.opDef
+    if (def === null) fn = neverMatches
+    else {
+      try {
+        fn = def.link(r.op)
+      } catch {
+        fn = neverMatches
+      }
+    }
+    r.opFn = fn
+  }
+  return fn
+}
+
+function neverMatches(): boolean {
+  return false
+}
+
+export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
+  collectTargets(tx, r)
+  const n = ITEMS.length
+  if (n === 0) return RuleResult.NoMatch
+  // ITEMS/OWNERS stay valid while we iterate: operators, actions and alerts never expand rule
+  // targets (macro expansion has its own scratch), so no copy is needed
+  const items = ITEMS
+  const owners = OWNERS
+  const checkRemoved = tx.removedTargets.length > 0 && !r.isLink
+  let matches = 0
+  for (let i = 0; i < n; i++) {
+    const it = items[i] as Item
+    if (checkRemoved && isTargetRemoved(tx, r, it)) continue
+    const owner = owners[i] as LinkedTarget
+    if (r.multiMatch) {
+      const chain = r.chain
+      const steps = chain.fns.length
+      let v = it.value
+      let changed = false
+      for (let k = 0; k < steps; k++) {
+        if (k === 0 || changed) {
+          const res = execOperator(tx, r, it, owner, v)
+          if (res === RuleResult.Intercepted) return res
+          if (res === RuleResult.Failed) return RuleResult.NoMatch
+          if (res === RuleResult.Match) matches++
+        }
+        const next = transformStep(tx, chain, it.value, k, v)
+        changed = next !== v
+        v = next
+      }
+      if (changed) {
+        const res = execOperator(tx, r, it, owner, v)
+        if (res === RuleResult.Intercepted) return res
+        if (res === RuleResult.Failed) return RuleResult.NoMatch
+        if (res === RuleResult.Match) matches++
+      }
+      continue
+    }
+    const res = execOperator(tx, r, it, owner, transform(tx, r.chain, it.value))
+    if (res === RuleResult.Intercepted) return res
+    if (res === RuleResult.Failed) return RuleResult.NoMatch
+    if (res === RuleResult.Match) matches++
+  }
+  return matches > 0 ? RuleResult.Match : RuleResult.NoMatch
+}
+
+function execOperator(
+  tx: TxState,
+  r: LinkedRule,
+  it: Item,
+  owner: LinkedTarget,
+  value: BinaryString,
+): RuleResult {
+  const fn = r.opFn ?? linkOperator(r)
+  const ctx = tx.opCtx
+  ctx.varName = it.name
+  ctx.capture = r.capture
+  ctx.captures.length = 0
+  ctx.message = ''
+  ctx.error = undefined
+  let m: boolean
+  try {
+    m = fn(value, ctx)
+  } catch {
+    m = false
+  }
+  if (ctx.error !== undefined) {
+    // v2: the operator returned -1: "Rule processing failed", no negation, remaining targets skipped
+    tx.engineMessages.push(
+      'Rule processing failed (id=' + r.head.id + ', msg=' + (r.head.msgRaw ?? '') + ').',
+    )
+    return RuleResult.Failed
+  }
+  if (m && r.capture && ctx.captures.length > 0) applyCaptures(tx, r, ctx.captures)
+  if (m === r.op.negated) return RuleResult.NoMatch
+  const message = m ? ctx.message : negatedMessage(r, it, owner)
+  const mv: Item = value === it.value ? it : { key: it.key, fkey: it.fkey, name: it.name, value }
+  tx.matchedVar = mv
+  tx.matchedVars.push(mv)
+  const head = r.head
+  if (r.next === undefined && head.severity > 0 && head.severity < tx.highestSeverity)
+    tx.highestSeverity = head.severity
+  runActions(tx, r)
+  if (r.next !== undefined) return RuleResult.Match
+  return disrupt(tx, r, message) ? RuleResult.Intercepted : RuleResult.Match
+}
+
+/** v2: @rx with capture unsets TX:0-9 and sets the groups it has; other operators set what they report. */
+function applyCaptures(tx: TxState, r: LinkedRule, caps: (BinaryString | undefined)[]): void {
+  if (r.op.name === 'rx') for (let i = 0; i < 10; i++) tx.tx.delete(String(i))
+  const n = caps.length < 10 ? caps.length : 10
+  for (let i = 0; i < n; i++) {
+    const c = caps[i]
+    if (c !== undefined) tx.tx.set(String(i), c)
+  }
+}
+
+/** v2 execute_operator: the message of a negated operator that did not match. */
+function negatedMessage(r: LinkedRule, it: Item, owner: LinkedTarget): string {
+  let param = logEscape(r.op.arg)
+  if (param.length > 252) param = param.slice(0, 252) + ' ...'
+  let full = it.full
+  if (full === undefined)
+    full = it.name.indexOf(':') < 0 && owner.key !== undefined ? it.name + ':' + owner.key : it.name
+  if (full === it.name && owner.rx !== undefined && it.name.indexOf(':') < 0) full = owner.fullName
+  return 'Match of "' + logEscape(r.op.name) + ' ' + param + '" against "' + logEscape(full) + '" required.'
+}

@@ -1,0 +1,256 @@
+import type { RuleEngineMode } from '../bundle/schema'
+import type { Arg, BodyResult } from './body/types'
+import type { BinaryString } from './bytes'
+import { Collection } from './collections/collection'
+import type { PersistentCollection } from './collections/persistent'
+import type { PersistentStore } from './collections/store'
+import type { OperatorContext } from './operators/types'
+import type { Program } from './program'
+import type { EngineRequest, Interruption } from './request'
+import type { MatchRecord } from './alert'
+import { collectionItem, scalarItem, type Item } from './variables/item'
+import {
+  headerValue,
+  hostWithoutPort,
+  mergeHeaders,
+  parseCookiesV0,
+  parseCookiesV1,
+} from './variables/headers'
+import { parseRequestTarget, type UriParts } from './variables/uri'
+import { defaultBodyProcessor, parseQueryString } from './body'
+import { asciiLower } from './log-escape'
+
+/** ctl:ruleRemoveTarget* registered for this transaction. */
+export interface TargetRemoval {
+  readonly by: 'id' | 'tag' | 'msg'
+  readonly ranges: readonly (readonly [number, number])[]
+  readonly rx: RegExp | undefined
+  readonly targets: readonly { readonly fname: string; readonly fkey: string | undefined }[]
+}
+
+export type AllowScope = 'none' | 'phase' | 'request' | 'all'
+
+/**
+ * Everything one transaction knows. Request-derived values are computed on first use and kept
+ * (lazy materialisation); item lists per variable are cached until the argument set changes.
+ * The public API is Transaction (transaction.ts); evaluation, variables, macros and actions work
+ * on this state.
+ */
+export class TxState {
+  readonly program: Program
+  readonly req: EngineRequest
+  readonly clock: () => number
+  readonly startMs: number
+  readonly uniqueId: string
+  readonly store: PersistentStore | undefined
+
+  // per-transaction configuration (ctl changes it)
+  ruleEngine: RuleEngineMode
+  requestBodyAccess: boolean
+  requestBodyLimit: number
+  responseBodyAccess: boolean
+  responseBodyLimit: number
+  forceRequestBodyVariable = false
+  auditEngine: 'On' | 'Off' | 'RelevantOnly'
+  auditLogParts: string
+  debugLogLevel = 0
+  /** REQBODY_PROCESSOR; chosen from Content-Type, changed by ctl:requestBodyProcessor */
+  reqbodyProcessor: string | undefined
+
+  // request body / response state
+  bodyResult: BodyResult | undefined
+  /** the body as inspected (truncated with ProcessPartial) */
+  requestBody: BinaryString | undefined
+  /** REQUEST_BODY exists (URLENCODED, or forced with no processor) */
+  requestBodyVisible = false
+  inboundError = false
+  outboundError = false
+  reqbodyError = false
+  reqbodyErrorMsg = ''
+  responseStatus: number | undefined
+  responseProtocol: string | undefined
+  responseHeaders: [BinaryString, BinaryString][] | undefined
+  responseBody: BinaryString | undefined
+
+  // collections
+  readonly tx = new Collection('TX')
+  readonly env = new Collection('ENV')
+  readonly geo = new Collection('GEO')
+  /** persistent collections by lower-case name (ip, global, session, user, resource, ...) */
+  readonly persistent = new Map<string, PersistentCollection>()
+  sessionId: string | undefined
+  userId: string | undefined
+
+  // matching state
+  matchedVar: Item | undefined
+  readonly matchedVars: Item[] = []
+  highestSeverity = 255
+  readonly removedIds: (readonly [number, number])[] = []
+  readonly removedTags: RegExp[] = []
+  readonly removedMsgs: RegExp[] = []
+  readonly removedTargets: TargetRemoval[] = []
+  readonly records: MatchRecord[] = []
+  /** engine messages that are not rule alerts (body limits), worded as v2 logs them */
+  readonly engineMessages: string[] = []
+  auditRelevant = 0
+  /** sanitise* requests for the audit log writer (names as given; matched = MATCHED_VAR_NAME) */
+  readonly sanitize: {
+    args: string[]
+    matched: string[]
+    requestHeaders: string[]
+    responseHeaders: string[]
+  } = {
+    args: [],
+    matched: [],
+    requestHeaders: [],
+    responseHeaders: [],
+  }
+
+  // flow
+  /** highest phase started */
+  phase = 0
+  interruption: Interruption | undefined
+  allowScope: AllowScope = 'none'
+  /** loads in flight started by initcol in the current rule */
+  readonly pendingLoads: Promise<void>[] = []
+
+  // caches
+  readonly tcache = new Map<string, Map<number, string>>()
+  tcacheEntries = 0
+  readonly itemCache = new Map<string, readonly Item[]>()
+  readonly scalarCache = new Map<string, Item | null>()
+  opCtx!: OperatorContext
+
+  private uriParts: UriParts | undefined
+  private merged: [BinaryString, BinaryString][] | undefined
+  private cookieList: [BinaryString, BinaryString][] | undefined
+  private queryArgs: Arg[] | undefined
+  private queryInvalid = false
+  private serverNameV: string | undefined
+
+  constructor(
+    program: Program,
+    req: EngineRequest,
+    clock: () => number,
+    uniqueId: string,
+    store: PersistentStore | undefined,
+  ) {
+    this.program = program
+    this.req = req
+    this.clock = clock
+    this.startMs = clock()
+    this.uniqueId = uniqueId
+    this.store = store
+    const cfg = program.config
+    this.ruleEngine = cfg.ruleEngine
+    this.requestBodyAccess = cfg.requestBodyAccess
+    this.requestBodyLimit = cfg.requestBodyLimit
+    this.responseBodyAccess = cfg.responseBodyAccess
+    this.responseBodyLimit = cfg.responseBodyLimit
+    this.auditEngine = cfg.auditEngine
+    this.auditLogParts = cfg.auditLogParts
+    this.reqbodyProcessor = defaultBodyProcessor(headerValue(this.headers(), 'content-type'))
+  }
+
+  uri(): UriParts {
+    if (this.uriParts === undefined) this.uriParts = parseRequestTarget(this.req.uri)
+    return this.uriParts
+  }
+
+  /** request headers, duplicates merged as Apache does */
+  headers(): [BinaryString, BinaryString][] {
+    if (this.merged === undefined) this.merged = mergeHeaders(this.req.headers)
+    return this.merged
+  }
+
+  cookies(): [BinaryString, BinaryString][] {
+    if (this.cookieList === undefined) {
+      const list: [BinaryString, BinaryString][] = []
+      const h = this.headers()
+      for (let i = 0; i < h.length; i++) {
+        const e = h[i] as [string, string]
+        if (asciiLower(e[0]) !== 'cookie') continue
+        if (this.program.config.cookieFormat === 1) parseCookiesV1(e[1], list)
+        else parseCookiesV0(e[1], list)
+      }
+      this.cookieList = list
+    }
+    return this.cookieList
+  }
+
+  /** ARGS_GET */
+  argsGet(): Arg[] {
+    if (this.queryArgs === undefined) {
+      const q = this.uri().query
+      if (q === undefined || q === '') this.queryArgs = []
+      else {
+        const r = parseQueryString(q, this.program.config)
+        this.queryArgs = r.args
+        this.queryInvalid = r.invalid
+      }
+    }
+    return this.queryArgs
+  }
+
+  /** body arguments and whether v2 lists them in ARGS_POST */
+  argsBody(): { args: readonly Arg[]; post: boolean } {
+    const r = this.bodyResult
+    if (r === undefined) return { args: [], post: false }
+    return { args: r.args, post: r.argsOrigin === 'BODY' }
+  }
+
+  urlencodedError(): boolean {
+    this.argsGet()
+    return this.queryInvalid || (this.bodyResult !== undefined && this.bodyResult.urlencodedError)
+  }
+
+  serverName(): string {
+    if (this.serverNameV === undefined) {
+      const host = headerValue(this.headers(), 'host')
+      this.serverNameV =
+        this.req.serverName ?? (host !== undefined ? hostWithoutPort(host) : this.req.serverAddress)
+    }
+    return this.serverNameV
+  }
+
+  /** a scalar item, computed once (cached by name; null caches absence) */
+  scalar(name: string, compute: (tx: TxState) => string | undefined): Item | undefined {
+    let it = this.scalarCache.get(name)
+    if (it === undefined) {
+      const v = compute(this)
+      it = v === undefined ? null : scalarItem(name, v)
+      this.scalarCache.set(name, it)
+    }
+    return it === null ? undefined : it
+  }
+
+  /** a collection's item list built from [key, value] pairs, cached by variable name */
+  list(name: string, build: (tx: TxState, out: Item[]) => void): readonly Item[] {
+    let l = this.itemCache.get(name)
+    if (l === undefined) {
+      const out: Item[] = []
+      build(this, out)
+      l = out
+      this.itemCache.set(name, l)
+    }
+    return l
+  }
+
+  /** forget derived lists and scalars (after body or response processing) */
+  invalidate(): void {
+    this.itemCache.clear()
+    this.scalarCache.clear()
+  }
+
+  static pairsTo(
+    prefix: string,
+    pairs: readonly (readonly [string, string])[],
+    out: Item[],
+    names: boolean,
+  ): void {
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i] as readonly [string, string]
+      out.push(collectionItem(prefix, p[0], names ? p[0] : p[1]))
+    }
+  }
+}
