@@ -2,15 +2,18 @@
  * The `waf` command line (Node only).
  *   waf compile <entry.conf> [-o out.json] [-D NAME=VALUE]... [--quiet]
  *   waf crs-fetch <version> [--sha256 HEX]
+ *   waf ftw <tests-dir> [--overrides FILE] [--include REGEX] [--exclude REGEX] [--json OUT]
  */
 import { runCompile } from './compile-command'
 import { runCrsFetch } from './crs-fetch'
+import { runFtw } from './ftw/command'
 
 const USAGE = `usage: waf <command> [options]
 
 commands:
   compile <entry.conf> [-o out.json] [-D NAME[=VALUE]]...   compile SecLang rules into a bundle
   crs-fetch <version> [--sha256 HEX]                        download and verify an OWASP CRS release
+  ftw <tests-dir> [--overrides FILE] [--include REGEX]       run CRS regression tests (go-ftw YAML) against the engine
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -20,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCompile(rest)
     case 'crs-fetch':
       return runCrsFetch(rest)
+    case 'ftw':
+      return runFtw(rest)
     case undefined:
     case '-h':
     case '--help':
