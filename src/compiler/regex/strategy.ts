@@ -11,16 +11,16 @@ import { analyzeHazards, type Hazard, type HazardReport } from './hazard'
  * | hazard (hazard.ts)                      | engine   | lengthCap | subjects over the cap   |
  * |-----------------------------------------|----------|-----------|-------------------------|
  * | degree 1, not exponential (linear)      | v8       | none      | -                       |
- * | degree 2 (quadratic)                    | v8       | 1024      | linear engine (re2js)   |
+ * | degree 2 (quadratic)                    | v8       | 512       | linear engine (re2js)   |
  * | degree >= 3 or exponential              | linear   | -         | -                       |
  *
  * The linear engine is re2js (RE2 semantics, linear time), fed the RE2 form of the same AST
  * (emit-re2.ts). When RE2 cannot express a hazardous pattern exactly (lookaround, backreference,
  * atomic group...), it stays on V8 with a small cap (exponential 64, degree >= 3: 256, quadratic:
- * 1024) and the engine stops the evaluation of longer subjects with MSC_PCRE_LIMITS_EXCEEDED,
+ * 512) and the engine stops the evaluation of longer subjects with MSC_PCRE_LIMITS_EXCEEDED,
  * as ModSecurity does when PCRE hits its match limit.
  */
-export const QUADRATIC_CAP = 1024
+export const QUADRATIC_CAP = 512
 const GUARD_CAP_EXPONENTIAL = 64
 const GUARD_CAP_CUBIC = 256
 

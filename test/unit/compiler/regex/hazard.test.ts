@@ -61,7 +61,7 @@ describe('compileRegex strategy', () => {
 
   it('quadratic: V8 with a length cap and the RE2 form', () => {
     const p = compileRegex('<[^>]*=', { mode: 'v2' })
-    expect(p.spec.lengthCap).toBe(1024)
+    expect(p.spec.lengthCap).toBe(512)
     expect(p.spec.engine).toBeUndefined()
     expect(p.spec.linear).toBe('\\x{3c}(?:[^\\x{3e}])*\\x{3d}')
   })

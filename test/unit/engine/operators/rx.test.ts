@@ -108,7 +108,7 @@ describe('@rx execution strategy', () => {
   it('quadratic patterns: V8 up to the cap, the linear engine above it, same answers', () => {
     const plan = compileRegex('<[^>]*=x', { mode: 'v2' })
     expect(plan.spec.engine).toBeUndefined()
-    expect(plan.spec.lengthCap).toBe(1024)
+    expect(plan.spec.lengthCap).toBe(512)
     const fn = rx.link(opRef('<[^>]*=x', plan.spec))
     for (const n of [10, 2000]) {
       const c = ctx('ARGS:x', true)
