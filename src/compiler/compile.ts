@@ -41,6 +41,7 @@ function newState(defines: Record<string, string>, baseDir: string): CompileStat
     drafts: [],
     ids: new Map(),
     diagnostics: [],
+    pendingWarnings: [],
     persistentCollections: new Set(),
     defines,
     includeStack: [],

@@ -4,12 +4,13 @@
  * `prepare` so that bad arguments fail the build.
  */
 import { readFileSync } from 'node:fs'
-import { dirname, isAbsolute, resolve } from 'node:path'
-import type { OperatorRef, RegexSpec } from '../bundle/schema'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
+import type { OperatorRef } from '../bundle/schema'
 import { EXPANDS_MACROS, OPERATORS, parseIpFile, parsePmFile } from '../engine/operators'
 import { FILE_OPERATORS, foldTable, OPERATOR_ALIASES, OPERATOR_NAMES } from './catalog'
 import { parseTemplate } from './macro'
-import { compileRegexOrThrow } from './regex-bridge'
+import type { RegexPlan } from './regex'
+import { planRegexOrThrow } from './regex-bridge'
 import type { RawOperator } from './rule-syntax'
 import { registerSource } from './sources'
 import type { CompileState } from './state'
@@ -56,12 +57,28 @@ function readDataFiles(state: CompileState, ruleFile: string, arg: string, offse
   return out
 }
 
+/**
+ * Backtracking lint for users' own patterns (issue: ReDoS): a warning with the rule id and the
+ * execution strategy chosen for it. CRS patterns (files under ${CRS_DIR}) are known and not
+ * repeated at every build.
+ */
+function lintRegex(state: CompileState, ruleFile: string, raw: RawOperator, ruleId: number | undefined, plan: RegexPlan): void {
+  const hazard = plan.report.hazards[0]
+  if (hazard === undefined) return
+  const crs = state.defines['CRS_DIR']
+  if (crs !== undefined && !relative(resolve(crs), ruleFile).startsWith('..')) return
+  state.pendingWarnings.push({
+    offset: raw.argOffset + hazard.offset,
+    message: `${ruleId !== undefined ? `rule ${ruleId}: ` : ''}regex backtracking hazard (${hazard.kind}): ${hazard.message}; ${plan.reason}`,
+  })
+}
+
 /** Operators whose argument is a regex v2 compiles with PCRE_DOTALL | PCRE_MULTILINE. */
 const VERIFY_OPERATORS = new Set(['verifyCC', 'verifySSN', 'verifyCPF'])
 
-function translateOrThrow(raw: RawOperator, ruleId: number | undefined, multiline: boolean): RegexSpec {
+function translateOrThrow(raw: RawOperator, ruleId: number | undefined, multiline: boolean): RegexPlan {
   try {
-    return compileRegexOrThrow(raw.arg, false, multiline ? 'v3' : 'v2')
+    return planRegexOrThrow(raw.arg, false, multiline ? 'v3' : 'v2')
   } catch (e) {
     const at = (e as { offset?: number }).offset
     const who = ruleId !== undefined ? `rule ${ruleId}: ` : ''
@@ -84,7 +101,9 @@ export function buildOperator(
   const fileKind = FILE_OPERATORS[found]
   if (name === 'rx' || VERIFY_OPERATORS.has(name)) {
     if (raw.arg === '') throw new OperatorProblem(`@${name} needs a pattern`, raw.argOffset)
-    op.params = { kind: 'rx', regex: translateOrThrow(raw, ruleId, name !== 'rx') }
+    const plan = translateOrThrow(raw, ruleId, name !== 'rx')
+    op.params = { kind: 'rx', regex: plan.spec }
+    lintRegex(state, ruleFile, raw, ruleId, plan)
   } else if (fileKind === 'phrases') {
     op.params = { kind: 'phrases', phrases: readDataFiles(state, ruleFile, raw.arg, raw.argOffset, 'phrases') }
   } else if (fileKind === 'cidrs') {

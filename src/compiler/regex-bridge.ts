@@ -1,25 +1,29 @@
 /**
  * The one place where the compiler turns PCRE patterns into JavaScript RegexSpecs (operators,
  * key selectors, SecAuditLogRelevantStatus, *ByTag/*ByMsg directives), with ModSecurity 2.9
- * semantics (PCRE DOTALL | DOLLAR_ENDONLY over bytes). See src/compiler/regex/README.md.
+ * semantics (PCRE DOTALL | DOLLAR_ENDONLY over bytes) and the execution strategy that bounds
+ * its CPU cost (src/compiler/regex/README.md, strategy.ts).
  */
 import type { RegexSpec } from '../bundle/schema'
-import { translate } from './regex'
+import { compileRegex, type RegexPlan } from './regex'
 
 /**
- * Translate with v2 semantics; `caseless` adds PCRE_CASELESS (key selectors). Throws
+ * Translate and plan. `caseless` adds PCRE_CASELESS (key selectors); mode 'v3' is
+ * DOTALL | MULTILINE, which v2 itself uses for the verifyCC/SSN/CPF patterns. Throws
  * RegexTranslateError (with `offset` and `construct`) or Error with a reason.
  */
-export function compileRegexOrThrow(pattern: string, caseless = false, mode: 'v2' | 'v3' = 'v2'): RegexSpec {
-  // 'v3' = DOTALL | MULTILINE: what v2 itself uses for the verifyCC/SSN/CPF patterns
-  const js = translate(pattern, { mode, caseless })
+export function planRegexOrThrow(pattern: string, caseless = false, mode: 'v2' | 'v3' = 'v2'): RegexPlan {
+  const plan = compileRegex(pattern, { mode, caseless })
   // make sure the engine will be able to build it
-  new RegExp(js.source, js.flags)
-  const spec: RegexSpec = { source: js.source, flags: js.flags }
-  return spec
+  new RegExp(plan.spec.source, plan.spec.flags)
+  return plan
 }
 
-/** For build-time matching (SecRuleRemoveByTag etc.). */
+export function compileRegexOrThrow(pattern: string, caseless = false, mode: 'v2' | 'v3' = 'v2'): RegexSpec {
+  return planRegexOrThrow(pattern, caseless, mode).spec
+}
+
+/** For build-time matching (SecRuleRemoveByTag etc.): the V8 translation, exact semantics. */
 export function buildTimeRegExp(pattern: string): RegExp {
   const spec = compileRegexOrThrow(pattern)
   return new RegExp(spec.source, spec.flags)

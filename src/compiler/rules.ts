@@ -190,9 +190,11 @@ export function addRule(state: CompileState, node: DirectiveNode, kind: 'SecRule
         rethrow(node, varTok, e)
       }
       try {
-        op = buildOperator(state, node.path, parseOperator(opTok.value), own.id)
+        op = buildOperator(state, node.path, parseOperator(opTok.value), own.id ?? state.openChain?.draft.rule.id)
       } catch (e) {
         rethrow(node, opTok, e)
+      } finally {
+        for (const w of state.pendingWarnings.splice(0)) state.diagnostics.push({ ...errorAt(node, opTok, w.offset, w.message).diagnostic, severity: 'warning' })
       }
     } catch (e) {
       keepChainOpen(state, node, own)

@@ -39,6 +39,8 @@ export interface CompileState {
   /** the chain being built: the draft and the last link */
   openChain?: { draft: RuleDraft; last: Rule; linkPos: Position }
   diagnostics: Diagnostic[]
+  /** warnings raised inside an argument, positioned by the caller (offset in the operator token) */
+  pendingWarnings: { offset: number; message: string }[]
   /** names given to initcol (collections that become valid variable names) */
   persistentCollections: Set<string>
   /** defines for ${NAME} and <IfDefine> */
