@@ -302,3 +302,16 @@ SecRuleEngine On
     expect(out.diagnostics.filter((d) => d.severity === 'error').map((d) => d.line)).toEqual([1, 2, 3])
   })
 })
+
+describe('regex lint', () => {
+  it("warns about backtracking hazards in users' own patterns, with the rule id and the strategy", () => {
+    const out = compileText('SecRule ARGS "@rx (a+)+b" "id:1,deny"\nSecRule ARGS "@rx ^abc$" "id:2,deny"\n')
+    expect(out.errors).toBe(0)
+    const w = out.diagnostics.filter((d) => d.severity === 'warning')
+    expect(w).toHaveLength(1)
+    expect([w[0]?.line, w[0]?.col]).toEqual([1, 20])
+    expect(w[0]?.message).toMatch(/^rule 1: regex backtracking hazard \(nested-quantifier\).*linear-time engine/)
+    const spec = out.bundle?.phases[1]?.[0]?.op.params
+    expect(spec?.kind === 'rx' && spec.regex.engine).toBe('linear')
+  })
+})
