@@ -45,6 +45,7 @@ export function processRequestBodyData(s: TxState): void {
         contentType: headerValue(s.headers(), 'content-type') ?? '',
         config: s.program.config,
         argsCount: s.argsGet().length,
+        options: s.program.bodyOptions,
       }
       try {
         const res = proc(body, ctx)

@@ -1,7 +1,7 @@
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../bundle/schema'
 import type { Bundle, PhaseNumber, Rule, VariableRef } from '../bundle/schema'
 import { linkAction } from './actions/link-action'
-import type { BodyProcessor } from './body/types'
+import type { BodyOptions, BodyProcessor } from './body/types'
 import type { PersistentStore } from './collections/store'
 import { asciiLower } from './log-escape'
 import { templateText } from './macro'
@@ -29,6 +29,8 @@ export interface LoadOptions {
   bodyProcessors?: Readonly<Record<string, BodyProcessor>>
   /** store for persistent collections (initcol...); without one they live for the transaction only */
   store?: PersistentStore
+  /** options for the body processors (keep uploaded file contents for FILES_TMP_CONTENT) */
+  bodyOptions?: BodyOptions
 }
 
 export class BundleError extends Error {
@@ -88,6 +90,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     nodeCount: chains.nodeCount,
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
     store: options.store,
+    bodyOptions: options.bodyOptions ?? {},
     files,
   }
 }

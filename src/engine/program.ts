@@ -1,5 +1,5 @@
 import type { Bundle, EngineConfig, OperatorRef, PhaseNumber, Rule, Template } from '../bundle/schema'
-import type { BodyProcessor } from './body/types'
+import type { BodyOptions, BodyProcessor } from './body/types'
 import type { PersistentStore } from './collections/store'
 import type { OperatorDef, OperatorFn } from './operators/types'
 import type { TransformEnv, TransformFn } from './transformations/types'
@@ -20,6 +20,7 @@ export interface Program {
   readonly nodeCount: number
   readonly bodyProcessors: Readonly<Record<string, BodyProcessor>>
   readonly store: PersistentStore | undefined
+  readonly bodyOptions: BodyOptions
   /** file paths by Bundle.sources index */
   readonly files: readonly string[]
 }

@@ -15,6 +15,8 @@
 // normalised: Apache's second escaping of '\' undone, the rules file path written "rules.conf",
 // unique_id written "-". The engine tests compile "rules" with the project compiler, run the
 // request and compare formatAlertLine() output with these lines.
+// Cases with a "hand" field (the reason) are written by hand and skipped: their expected alerts
+// are in "engine" (clock, geolocation or response data the recorder cannot reproduce).
 // Runs Apache on port 18140 (this tool's assigned range is 18140-18149).
 import { readFileSync, writeFileSync } from 'node:fs'
 import { startModsec } from './recorder.mjs'
@@ -89,6 +91,7 @@ async function main() {
   for (const f of files) {
     const doc = JSON.parse(readFileSync(f, 'utf8'))
     for (const c of doc.cases) {
+      if (c.hand !== undefined) continue // written by hand: 2.9.7 cannot show it (reason in the case)
       const { rules, expect } = await recordCase(c)
       c.rules = rules
       c.expect = expect
