@@ -3,9 +3,12 @@
  *   waf compile <entry.conf> [-o out.json] [-D NAME=VALUE]... [--quiet]
  *   waf crs-fetch <version> [--sha256 HEX]
  *   waf ftw <tests-dir> [--overrides FILE] [--include REGEX] [--exclude REGEX] [--json OUT]
+ *   waf dev [--rules entry.conf] [--origin URL] [--port N]
+ *   waf deploy [--rules entry.conf]
  */
 import { runCompile } from './compile-command'
 import { runCrsFetch } from './crs-fetch'
+import { runDeploy, runDev } from './dev'
 import { runFtw } from './ftw/command'
 
 const USAGE = `usage: waf <command> [options]
@@ -14,6 +17,8 @@ commands:
   compile <entry.conf> [-o out.json] [-D NAME[=VALUE]]...   compile SecLang rules into a bundle
   crs-fetch <version> [--sha256 HEX]                        download and verify an OWASP CRS release
   ftw <tests-dir> [--overrides FILE] [--include REGEX]       run CRS regression tests (go-ftw YAML) against the engine
+  dev [--rules entry.conf] [--origin URL] [--port N]        compile, then run the Worker locally (wrangler dev) in front of an origin
+  deploy [--rules entry.conf] [-- wrangler args]            compile, then wrangler deploy
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -25,6 +30,10 @@ export async function main(argv: string[]): Promise<number> {
       return runCrsFetch(rest)
     case 'ftw':
       return runFtw(rest)
+    case 'dev':
+      return runDev(rest)
+    case 'deploy':
+      return runDeploy(rest)
     case undefined:
     case '-h':
     case '--help':

@@ -1,1 +1,18 @@
-export {}
+/**
+ * The Worker: the WAF in front of an origin. The rule set is compiled at build time
+ * (`npm run build:rules` -> rules/build/bundle.json, imported as "waf-bundle") and linked once
+ * per isolate, here at module scope: a bundle the engine refuses fails the deployment instead of
+ * the requests.
+ */
+import bundle from 'waf-bundle'
+import type { Env } from './env'
+import { handleRequest } from './handler'
+import { linkWaf } from './waf-program'
+
+const waf = linkWaf(bundle)
+
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    return handleRequest(request, env, ctx, waf)
+  },
+} satisfies ExportedHandler<Env>

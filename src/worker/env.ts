@@ -1,0 +1,66 @@
+import type { RuleEngineMode } from '../bundle/schema'
+
+/**
+ * The Worker's bindings (wrangler.toml). Every variable is optional: without any of them the
+ * Worker forwards to the zone's origin with the rule set's own SecRuleEngine.
+ */
+export interface Env {
+  /**
+   * Base URL of the origin (e.g. "https://app.internal.example:8443/base"). Unset: the request
+   * goes to its own URL, i.e. the zone's origin behind the Cloudflare route (fetch(request)).
+   */
+  ORIGIN_URL?: string
+  /** Incident switch: "On" | "DetectionOnly" | "Off" replaces the bundle's SecRuleEngine. */
+  WAF_ENGINE?: string
+  /** Secret (wrangler secret put ADMIN_TOKEN): enables the ops endpoints. */
+  ADMIN_TOKEN?: string
+  /** Path prefix of the ops endpoints; default "/.waf/". */
+  ADMIN_PREFIX?: string
+  /** What an unexpected engine exception does: "closed" (default, answer 500) or "open" (forward uninspected). */
+  WAF_FAIL_MODE?: string
+  /** HTML of the block page; `{{status}}`, `{{unique_id}}` and `{{reason}}` are replaced. */
+  BLOCK_PAGE?: string
+  /** persistent collections (initcol, setvar on IP/SESSION/...) */
+  COLLECTIONS?: KVNamespace
+  /** audit log objects */
+  AUDIT?: R2Bucket
+}
+
+export type FailMode = 'open' | 'closed'
+
+export const DEFAULT_ADMIN_PREFIX = '/.waf/'
+
+/** WAF_ENGINE as a mode; undefined when unset or not one of the three names (then the bundle's mode applies). */
+export function engineOverride(env: Env): RuleEngineMode | undefined {
+  const v = env.WAF_ENGINE
+  if (v === undefined) return undefined
+  const t = v.trim()
+  // accepted case-insensitively, as SecRuleEngine is
+  switch (t.toLowerCase()) {
+    case 'on':
+      return 'On'
+    case 'off':
+      return 'Off'
+    case 'detectiononly':
+      return 'DetectionOnly'
+    default:
+      return undefined
+  }
+}
+
+export function failMode(env: Env): FailMode {
+  return env.WAF_FAIL_MODE !== undefined && env.WAF_FAIL_MODE.trim().toLowerCase() === 'open'
+    ? 'open'
+    : 'closed'
+}
+
+/** ADMIN_PREFIX normalised to "/name/" */
+export function adminPrefix(env: Env): string {
+  let p =
+    env.ADMIN_PREFIX === undefined || env.ADMIN_PREFIX.trim() === ''
+      ? DEFAULT_ADMIN_PREFIX
+      : env.ADMIN_PREFIX.trim()
+  if (!p.startsWith('/')) p = '/' + p
+  if (!p.endsWith('/')) p += '/'
+  return p
+}

@@ -1,0 +1,223 @@
+import type { RuleEngineMode } from '../bundle/schema'
+import { bytesToBinary, Transaction, utf8ToBinary, type Interruption } from '../engine/index'
+import { alertLines, errorLine } from './alert-log'
+import { contentLength, readPrefix, rejoin } from './body'
+import { engineOverride, failMode, type Env } from './env'
+import { buildInbound, type Inbound } from './inbound'
+import { handleOps } from './ops'
+import { originRequest } from './origin'
+import { failureResponse, interruptionResponse } from './outcome'
+import { inspectedMimeType } from './response-inspect'
+import type { LinkedWaf } from './waf-program'
+
+/** What the handler needs from the runtime besides the request (ExecutionContext in a Worker). */
+export interface Waiter {
+  waitUntil(p: Promise<unknown>): void
+}
+
+/** The origin call, replaceable for the CRS runner's in-process origin; default: global fetch. */
+export type OriginFetch = (request: Request) => Promise<Response>
+
+export interface HandlerOptions {
+  /** write one log line (default console.log) */
+  log?: (line: string) => void
+  origin?: OriginFetch
+}
+
+/**
+ * One request through the WAF:
+ *  1. ops endpoints (only with ADMIN_TOKEN);
+ *  2. WAF_ENGINE=Off (or SecRuleEngine Off): the request goes to the origin untouched;
+ *  3. phase 1 on the request line and headers; phase 2 after reading the body, only when the
+ *     transaction has request body access (SecRequestBodyAccess / ctl:requestBodyAccess; v2
+ *     gives REQUEST_BODY, ARGS_POST, FILES... nothing without it), at most
+ *     SecRequestBodyLimit + 1 bytes: the engine answers 413 (Reject) or inspects the first
+ *     limit bytes (ProcessPartial; DetectionOnly) and the origin still gets the whole body;
+ *  4. an interruption answers the client (the origin is never called); otherwise the inspected
+ *     request goes to the origin;
+ *  5. phase 3 on the response status and headers; phase 4 on the response body when
+ *     SecResponseBodyAccess is on and the Content-Type is in SecResponseBodyMimeType (at most
+ *     SecResponseBodyLimit + 1 bytes read: Reject answers 500, ProcessPartial inspects the
+ *     first limit bytes and sends the whole body); other responses stream through unbuffered;
+ *  6. phase 5, the alert log and persistence run after the answer (ctx.waitUntil).
+ *
+ * Failures of the WAF itself (an exception from the engine, which must not happen on any
+ * request data) are logged and then, per WAF_FAIL_MODE: "closed" (default) answers 500 with the
+ * block page, "open" forwards the request uninspected. A request that cannot be inspected must
+ * not reach the origin by default: an input that crashes the engine would otherwise be a bypass.
+ */
+export async function handleRequest(
+  request: Request,
+  env: Env,
+  ctx: Waiter,
+  waf: LinkedWaf,
+  options: HandlerOptions = {},
+): Promise<Response> {
+  const log = options.log ?? console.log
+  const fetchOrigin = options.origin ?? ((r: Request) => fetch(r))
+  const inbound = buildInbound(request)
+
+  const ops = await handleOps(request, inbound.url, env, waf)
+  if (ops !== undefined) return ops
+
+  const mode: RuleEngineMode = engineOverride(env) ?? waf.program.config.ruleEngine
+  if (mode === 'Off') return passThrough(inbound, request.body, env, fetchOrigin)
+
+  const client = inbound.engine.clientAddress
+  let tx: Transaction | undefined
+  let forwardBody: Uint8Array | ReadableStream<Uint8Array> | null = null
+  let itp: Interruption | undefined
+  try {
+    tx = new Transaction(waf.forMode(mode), inbound.engine)
+    itp = await tx.processRequestHeaders()
+    if (itp === undefined) {
+      forwardBody = request.body
+      if (tx.state.requestBodyAccess && request.body !== null) {
+        const limit = tx.state.requestBodyLimit
+        const prefix = await readPrefix(request.body, limit)
+        // the engine sees at most limit + 1 bytes: enough to know the limit was exceeded
+        inbound.engine.body = bytesToBinary(
+          prefix.complete ? prefix.bytes : prefix.bytes.subarray(0, limit + 1),
+        )
+        forwardBody = rejoin(prefix, contentLength(inbound.headers), (p) => ctx.waitUntil(p))
+      }
+      itp = await tx.processRequestBody()
+    }
+  } catch (e) {
+    const id = tx?.state.uniqueId ?? '-'
+    log(errorLine(client, id, 'request inspection failed', e))
+    if (failMode(env) === 'open') return passThrough(inbound, forwardBody ?? request.body, env, fetchOrigin)
+    return failureResponse(id, inbound.method, env.BLOCK_PAGE)
+  }
+  const t = tx
+  const finish = (): void => ctx.waitUntil(finishTransaction(t, client, log))
+
+  if (itp !== undefined) {
+    finish()
+    if (itp.kind === 'proxy' && itp.location !== undefined && itp.location !== '') {
+      return proxyTo(inbound, forwardBody, itp.location, fetchOrigin, log, client, t.state.uniqueId)
+    }
+    if (forwardBody instanceof ReadableStream) forwardBody.cancel().catch(() => undefined)
+    return interruptionResponse(itp, t.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+  }
+
+  let upstream: Response
+  try {
+    upstream = await fetchOrigin(originRequest(inbound, forwardBody, env))
+  } catch (e) {
+    log(errorLine(client, t.state.uniqueId, 'origin unreachable', e))
+    upstream = new Response('Bad Gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } })
+  }
+
+  try {
+    return await inspectResponse(t, upstream, inbound, env, ctx)
+  } catch (e) {
+    log(errorLine(client, t.state.uniqueId, 'response inspection failed', e))
+    if (failMode(env) === 'open')
+      return upstream.bodyUsed ? failureResponse(t.state.uniqueId, inbound.method, env.BLOCK_PAGE) : upstream
+    upstream.body?.cancel().catch(() => undefined)
+    return failureResponse(t.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+  } finally {
+    finish()
+  }
+}
+
+/** Phases 3 and 4, then the client's response. */
+async function inspectResponse(
+  tx: Transaction,
+  upstream: Response,
+  inbound: Inbound,
+  env: Env,
+  ctx: Waiter,
+): Promise<Response> {
+  const headers: [string, string][] = []
+  for (const [name, value] of upstream.headers) headers.push([utf8ToBinary(name), utf8ToBinary(value)])
+  let itp = await tx.processResponseHeaders(upstream.status, 'HTTP/1.1', headers)
+  if (itp !== undefined) {
+    upstream.body?.cancel().catch(() => undefined)
+    return interruptionResponse(itp, tx.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+  }
+  const s = tx.state
+  const inspect =
+    s.responseBodyAccess &&
+    upstream.body !== null &&
+    inspectedMimeType(upstream.headers.get('content-type'), s.program.config.responseBodyMimeTypes)
+  if (!inspect) {
+    // phase 4 still runs (rules on response headers, TX...), without a body to read
+    itp = await tx.processResponseBody(undefined)
+    if (itp !== undefined) {
+      upstream.body?.cancel().catch(() => undefined)
+      return interruptionResponse(itp, tx.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+    }
+    return upstream
+  }
+  const limit = s.responseBodyLimit
+  const prefix = await readPrefix(upstream.body, limit)
+  itp = await tx.processResponseBody(
+    bytesToBinary(prefix.complete ? prefix.bytes : prefix.bytes.subarray(0, limit + 1)),
+  )
+  if (itp !== undefined) {
+    prefix.rest?.cancel().catch(() => undefined)
+    return interruptionResponse(itp, tx.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+  }
+  const out = new Headers(upstream.headers)
+  // a decoded (Content-Encoding) body has another length: let the runtime frame it
+  const length = upstream.headers.has('content-encoding') ? undefined : contentLength(upstream.headers)
+  if (length === undefined) out.delete('content-length')
+  const body = rejoin(prefix, length, (p) => ctx.waitUntil(p))
+  return new Response(body, { status: upstream.status, statusText: upstream.statusText, headers: out })
+}
+
+/** The `proxy` action: the inspected request goes to the rule's URL instead of the origin. */
+async function proxyTo(
+  inbound: Inbound,
+  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  target: string,
+  fetchOrigin: OriginFetch,
+  log: (line: string) => void,
+  client: string,
+  uniqueId: string,
+): Promise<Response> {
+  try {
+    const noBody = body === null || (body instanceof Uint8Array && body.length === 0)
+    return await fetchOrigin(
+      new Request(target, {
+        method: inbound.method,
+        headers: inbound.headers,
+        body: noBody ? null : body,
+        redirect: 'manual',
+      }),
+    )
+  } catch (e) {
+    log(errorLine(client, uniqueId, 'proxy target unreachable', e))
+    return new Response('Bad Gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } })
+  }
+}
+
+async function passThrough(
+  inbound: Inbound,
+  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  env: Env,
+  fetchOrigin: OriginFetch,
+): Promise<Response> {
+  return fetchOrigin(originRequest(inbound, body, env))
+}
+
+/** Phase 5, the alert log, persistent collections. Runs after the answer. */
+export async function finishTransaction(
+  tx: Transaction,
+  client: string,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    await tx.processLogging()
+  } catch (e) {
+    log(errorLine(client, tx.state.uniqueId, 'phase 5 failed', e))
+  }
+  for (const line of alertLines(tx, client)) log(line)
+  try {
+    await tx.persist()
+  } catch (e) {
+    log(errorLine(client, tx.state.uniqueId, 'persisting collections failed', e))
+  }
+}
