@@ -2,12 +2,14 @@
  * The HTTP/1.x front end of the runner: turns the bytes go-ftw would send into the engine's
  * neutral request, the way httpd 2.4 hands a request to ModSecurity 2.9 in the CRS test setup.
  *
- * It is deliberately lenient: it does not reproduce httpd's own 400 answers to malformed request
- * lines or header values (those tests are httpd behaviour, listed in the overrides file with
- * their reason). It rejects only what cannot be framed at all, where every HTTP server must
- * answer with an error instead of passing a request on (RFC 9112 6.3):
- *  - a header line without a colon (400), an invalid Content-Length (400), a chunked body that
- *    does not parse (400), a transfer coding other than chunked (501).
+ * It rejects (answers without running the engine) only what RFC 9112 tells every HTTP/1.1
+ * server to reject, which httpd does and so does any front end a Worker sits behind:
+ *  - a request line that is not `token SP target SP HTTP/D.D` (RFC 9112 3; 400);
+ *  - a bare CR (RFC 9112 2.2; 400), a header line without a colon (400);
+ *  - body framing it cannot determine (RFC 9112 6.3): an invalid Content-Length (400), a
+ *    chunked body that does not parse (400), a transfer coding other than chunked (501).
+ * httpd's own further checks (HTTP/0.x spelled out, Host values, ':' or '#' in the target...)
+ * are not reproduced: those tests are listed in the overrides file with their reason.
  *
  * What it reproduces from httpd because the rules see it:
  *  - blank lines before the request line are skipped; lines end at LF, a CR before it is dropped;
@@ -83,20 +85,19 @@ export function parseWireRequest(wire: string, ep: Endpoint): FrontResult {
   }
   if (requestLine === '') return reject(400, 'empty request')
 
-  // method SP request-target SP protocol; httpd splits on ASCII white space (a binary string
-  // holds bytes: JavaScript's \s and trim() would also split at 0xA0)
-  const m = /^([^ \t\v\f]*)[ \t\v\f]+([^ \t\v\f]*)(?:[ \t\v\f]+(.*))?$/.exec(requestLine)
-  let method: string
-  let uri: string
-  let protocol: string
-  if (m === null) {
-    method = trimOws(requestLine)
-    uri = ''
-    protocol = ''
-  } else {
-    method = m[1] as string
-    uri = m[2] as string
-    protocol = trimOws(m[3] ?? '')
+  // RFC 9112 3: method SP request-target SP HTTP-version, single spaces, the method a token,
+  // the version HTTP/DIGIT.DIGIT; anything else is answered 400 (httpd does; so does any
+  // front end a Worker sits behind). A line ending after the target (no version) is HTTP/0.9.
+  // Character classes are ASCII: a binary string holds bytes, and JavaScript's \s would match 0xA0.
+  if (requestLine.includes('\r')) return reject(400, 'bare CR in the request line')
+  const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) ([^ \t\v\f]+)(?: (.*))?$/.exec(requestLine)
+  if (m === null)
+    return reject(400, `request line is not "method SP target SP version": ${JSON.stringify(requestLine)}`)
+  const method = m[1] as string
+  const uri = m[2] as string
+  const protocol = m[3] ?? ''
+  if (protocol !== '' && !/^HTTP\/[0-9]\.[0-9]$/.test(protocol)) {
+    return reject(400, `invalid HTTP-version ${JSON.stringify(protocol)}`)
   }
   const http09 = protocol === ''
   const base = {
@@ -120,6 +121,8 @@ export function parseWireRequest(wire: string, ep: Endpoint): FrontResult {
       endOfHeaders = true
       break
     }
+    // RFC 9112 2.2: a bare CR must be rejected or replaced; httpd rejects
+    if (line.includes('\r')) return reject(400, `bare CR in header line ${JSON.stringify(line)}`)
     const last = headers[headers.length - 1]
     if ((line.startsWith(' ') || line.startsWith('\t')) && last !== undefined) {
       last[1] = trimOws(last[1] + ' ' + trimOws(line))
