@@ -60,9 +60,10 @@ export function normaliseInput(v: YamlValue, where: string): FtwInput {
   if (data !== undefined) input.data = data
   const encodedData = asString(m.encoded_data, `${where}.encoded_data`)
   if (encodedData !== undefined) input.encodedData = encodedData
-  const encoded =
-    asString(m.encoded_request, `${where}.encoded_request`) ?? asString(m.raw_request, `${where}.raw_request`)
+  const encoded = asString(m.encoded_request, `${where}.encoded_request`)
   if (encoded !== undefined && encoded !== '') input.encodedRequest = encoded
+  const raw = asString(m.raw_request, `${where}.raw_request`)
+  if (raw !== undefined && raw !== '') input.rawRequest = raw
   const saveCookie = asBool(m.save_cookie, `${where}.save_cookie`)
   if (saveCookie !== undefined) input.saveCookie = saveCookie
   if (input.data !== undefined && input.data !== '' && input.encodedRequest !== undefined) {

@@ -20,8 +20,10 @@ export interface FtwInput {
   data?: string
   /** base64 body (encoded_data) */
   encodedData?: string
-  /** base64 of the whole request as sent on the wire (encoded_request, or the older raw_request) */
+  /** base64 of the whole request as sent on the wire (encoded_request) */
   encodedRequest?: string
+  /** the whole request as text (deprecated raw_request; go-ftw sends its UTF-8 bytes as is) */
+  rawRequest?: string
   /** default true; stop_magic: true means false */
   autocompleteHeaders: boolean
   saveCookie?: boolean

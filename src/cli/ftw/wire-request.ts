@@ -2,7 +2,8 @@
  * The bytes go-ftw writes to the socket for a test input (runner/run.go getRequestFromTest and
  * ftwhttp/request.go BuildRequest), as a binary string:
  *
- *  - encoded_request: the base64-decoded bytes, verbatim (nothing added);
+ *  - encoded_request: the base64-decoded bytes, verbatim (nothing added); else the deprecated
+ *    raw_request: its text, verbatim (test/types.go GetRawRequest);
  *  - otherwise `METHOD SP URI SP VERSION CRLF` (defaults GET, /, HTTP/1.1), the headers - a YAML
  *    header map is sent sorted by name (NewHeaderFromMap) - CRLF, then the body:
  *    - `data` goes through Go's text/template first (go-template.ts), `encoded_data` is base64;
@@ -48,8 +49,10 @@ function compareBytes(a: string, b: string): number {
 }
 
 export function buildWireRequest(input: FtwInput, where: string): string {
-  if (input.encodedRequest !== undefined)
+  if (input.encodedRequest !== undefined) {
     return decodeBase64Strict(input.encodedRequest, `${where} encoded_request`)
+  }
+  if (input.rawRequest !== undefined) return utf8Bytes(input.rawRequest)
 
   const method = utf8Bytes(input.method ?? 'GET')
   const uri = utf8Bytes(input.uri ?? '/')
