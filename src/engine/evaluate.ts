@@ -32,9 +32,10 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
       i++
       continue
     }
-    tx.matchedVars.length = 0
+    const mv = tx.matchedVars
+    if (mv.length !== 0) mv.length = 0
     const res = evalChain(tx, r)
-    tx.matchedVars.length = 0
+    if (mv.length !== 0) mv.length = 0
     const next = res === RuleResult.Match && r.jumpTo !== undefined && r.jumpTo > i ? r.jumpTo : i + 1
     if (tx.pendingLoads.length > 0) {
       const loads = tx.pendingLoads.splice(0)

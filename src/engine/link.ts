@@ -60,6 +60,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
   const chains = linkChains(bundle.tchains, transformations)
   const problems: string[] = []
   const phases: LinkedRule[][] = []
+  const ctx = { serial: 0, sets: new Map<string, number>() }
   for (let p = 0; p < 5; p++) {
     const list = bundle.phases[p] ?? []
     const out: LinkedRule[] = []
@@ -74,6 +75,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
           operators,
           undefined,
           problems,
+          ctx,
         ),
       )
     }
@@ -88,6 +90,8 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     phases,
     transformEnv: env,
     nodeCount: chains.nodeCount,
+    ruleCount: ctx.serial,
+    targetSetCount: ctx.sets.size,
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
     store: options.store,
     bodyOptions: options.bodyOptions ?? {},
@@ -154,6 +158,7 @@ function linkTarget(v: VariableRef, problems: string[]): LinkedTarget {
     rx,
     count: v.count === true,
     exclude: v.exclude === true,
+    txKey: v.name === 'TX' && v.key !== undefined && v.count !== true && v.exclude !== true,
     fullName: (v.count === true ? '&' : '') + v.name + (param === undefined ? '' : ':' + param),
   }
 }
@@ -164,6 +169,26 @@ const NOTHING: VariableImpl = {
 
 /** SecAction has no targets: v2 runs it as a rule on REMOTE_ADDR (MATCHED_VAR_NAME is REMOTE_ADDR). */
 const SECACTION_TARGET: VariableRef = { name: 'REMOTE_ADDR' }
+
+/**
+ * Variables whose values only change when the request body or the response is processed
+ * (Transaction invalidates its caches then). TX, MATCHED_*, ENV, GEO, persistent collections,
+ * RULE, time and counters are not stable.
+ */
+const STABLE =
+  /^(?:ARGS.*|REQUEST_(?:HEADERS|HEADERS_NAMES|COOKIES|COOKIES_NAMES|URI|URI_RAW|FILENAME|BASENAME|LINE|METHOD|PROTOCOL|BODY|BODY_LENGTH)|QUERY_STRING|FILES.*|MULTIPART_.*|XML|RESPONSE_.*|STATUS_LINE|REMOTE_(?:ADDR|HOST|PORT)|SERVER_(?:ADDR|NAME|PORT)|USERAGENT_IP|UNIQUE_ID|FULL_REQUEST.*|INBOUND_DATA_ERROR|OUTBOUND_DATA_ERROR)$/
+
+function targetSetOf(rule: Rule, vars: VariableRef[], sets: Map<string, number>): number {
+  if (rule.marker !== undefined || vars.length === 0) return -1
+  for (const v of vars) if (!STABLE.test(v.name)) return -1
+  const sig = JSON.stringify(vars)
+  let id = sets.get(sig)
+  if (id === undefined) {
+    id = sets.size
+    sets.set(sig, id)
+  }
+  return id
+}
 
 function disruptiveOf(rule: Rule): LinkedDisruptive {
   const d = rule.disruptive.name === 'block' ? (rule.blockAs ?? { name: 'pass' }) : rule.disruptive
@@ -184,6 +209,7 @@ function linkRule(
   operators: Readonly<Record<string, OperatorDef>>,
   head: LinkedRule | undefined,
   problems: string[],
+  ctx: { serial: number; sets: Map<string, number> },
 ): LinkedRule {
   const vars = rule.marker === undefined && rule.vars.length === 0 ? [SECACTION_TARGET] : rule.vars
   const targets = vars.map((v) => linkTarget(v, problems))
@@ -196,10 +222,12 @@ function linkRule(
     id: rule.id,
     phase,
     index,
+    serial: ctx.serial++,
     file: files[rule.src[0]] ?? '',
     line: rule.src[1],
     targets,
     hasExclusions: targets.some((t) => t.exclude),
+    targetSet: targetSetOf(rule, vars, ctx.sets),
     op: rule.op,
     opDef: opDef ?? null,
     opFn: undefined,
@@ -223,7 +251,7 @@ function linkRule(
   }
   linked.head = head ?? linked
   if (rule.chain !== undefined) {
-    const next = linkRule(rule.chain, phase, index, files, chains, operators, linked.head, problems)
+    const next = linkRule(rule.chain, phase, index, files, chains, operators, linked.head, problems, ctx)
     linked.next = next
   }
   return linked

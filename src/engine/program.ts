@@ -21,6 +21,10 @@ export interface Program {
   readonly bodyProcessors: Readonly<Record<string, BodyProcessor>>
   readonly store: PersistentStore | undefined
   readonly bodyOptions: BodyOptions
+  /** number of rules and chain links (LinkedRule.serial is below it) */
+  readonly ruleCount: number
+  /** number of distinct stable target lists (LinkedRule.targetSet is below it) */
+  readonly targetSetCount: number
   /** file paths by Bundle.sources index */
   readonly files: readonly string[]
 }
@@ -37,6 +41,8 @@ export interface LinkedTarget {
   readonly rx: RegExp | undefined
   readonly count: boolean
   readonly exclude: boolean
+  /** TX:literal-key (not counted, not excluded): looked up directly, the commonest CRS target */
+  readonly txKey: boolean
   /** how v2 names the target in "Match of ... against ..." messages: &ARGS:foo, ARGS:foo, REQUEST_URI */
   readonly fullName: string
 }
@@ -124,10 +130,18 @@ export interface LinkedRule {
   readonly id: number
   readonly phase: PhaseNumber
   readonly index: number
+  /** unique number of this rule or link in the program (per-transaction caches index by it) */
+  readonly serial: number
   readonly file: string
   readonly line: number
   readonly targets: readonly LinkedTarget[]
   readonly hasExclusions: boolean
+  /**
+   * Id of the rule's target list when every target only depends on request/response data
+   * (not TX, MATCHED_*, collections, time...): rules with the same list share the expanded
+   * items within a transaction (CRS repeats a few long lists hundreds of times). -1 otherwise.
+   */
+  readonly targetSet: number
   readonly op: OperatorRef
   /** null: operator not in the registry (never matches, see link.ts) */
   readonly opDef: OperatorDef | null

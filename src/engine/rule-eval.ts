@@ -1,5 +1,5 @@
 import { runActions } from './actions/run'
-import { isTargetRemoved } from './actions/ctl'
+import { isTargetRemoved, removalsFor } from './actions/ctl'
 import type { BinaryString } from './bytes'
 import { disrupt } from './disrupt'
 import { asciiLower, logEscape } from './log-escape'
@@ -31,16 +31,25 @@ const OWNERS: LinkedTarget[] = []
 const EXCLUDED: Item[] = []
 
 function collectTargets(tx: TxState, r: LinkedRule): void {
-  ITEMS.length = 0
-  OWNERS.length = 0
+  if (ITEMS.length !== 0) ITEMS.length = 0
+  if (OWNERS.length !== 0) OWNERS.length = 0
   const targets = r.targets
   for (let t = 0; t < targets.length; t++) {
     const tg = targets[t] as LinkedTarget
+    if (tg.txKey) {
+      const it = tx.tx.getFolded(tg.fkey as string)
+      if (it !== undefined) {
+        ITEMS.push(it)
+        OWNERS.push(tg)
+      }
+      continue
+    }
     if (tg.exclude) {
-      EXCLUDED.length = 0
       tg.impl.collect(tx, tg, EXCLUDED, r)
-      if (EXCLUDED.length > 0) removeNamed(EXCLUDED)
-      EXCLUDED.length = 0
+      if (EXCLUDED.length > 0) {
+        removeNamed(EXCLUDED)
+        EXCLUDED.length = 0
+      }
       continue
     }
     const start = ITEMS.length
@@ -54,13 +63,25 @@ function collectTargets(tx: TxState, r: LinkedRule): void {
   }
 }
 
+/** folded item names, computed once per item (items live for the transaction) */
+const FOLDED = new WeakMap<Item, string>()
+function foldedName(it: Item): string {
+  let f = FOLDED.get(it)
+  if (f === undefined) {
+    f = asciiLower(it.name)
+    FOLDED.set(it, f)
+  }
+  return f
+}
+
+const NAMES = new Set<string>()
 function removeNamed(excluded: Item[]): void {
-  const names = new Set<string>()
-  for (let i = 0; i < excluded.length; i++) names.add(asciiLower((excluded[i] as Item).name))
+  NAMES.clear()
+  for (let i = 0; i < excluded.length; i++) NAMES.add(foldedName(excluded[i] as Item))
   let w = 0
   for (let i = 0; i < ITEMS.length; i++) {
     const it = ITEMS[i] as Item
-    if (names.has(asciiLower(it.name))) continue
+    if (NAMES.has(foldedName(it))) continue
     ITEMS[w] = it
     OWNERS[w] = OWNERS[i] as LinkedTarget
     w++
@@ -91,18 +112,35 @@ function neverMatches(): boolean {
 }
 
 export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
-  collectTargets(tx, r)
-  const n = ITEMS.length
+  let items: readonly Item[]
+  let owners: readonly LinkedTarget[]
+  const set = r.targetSet
+  const cached = set >= 0 ? tx.targetSets[set] : undefined
+  if (cached !== undefined) {
+    items = cached
+    owners = tx.targetOwners[set] as readonly LinkedTarget[]
+  } else {
+    collectTargets(tx, r)
+    if (set >= 0) {
+      items = ITEMS.slice()
+      owners = OWNERS.slice()
+      tx.targetSets[set] = items
+      tx.targetOwners[set] = owners
+    } else {
+      // ITEMS/OWNERS stay valid while we iterate: operators, actions and alerts never expand
+      // rule targets (macro expansion has its own scratch), so no copy is needed
+      items = ITEMS
+      owners = OWNERS
+    }
+  }
+  const n = items.length
   if (n === 0) return RuleResult.NoMatch
-  // ITEMS/OWNERS stay valid while we iterate: operators, actions and alerts never expand rule
-  // targets (macro expansion has its own scratch), so no copy is needed
-  const items = ITEMS
-  const owners = OWNERS
-  const checkRemoved = tx.removedTargets.length > 0 && !r.isLink
+  const removals = tx.removedTargets.length > 0 && !r.isLink ? removalsFor(tx, r) : undefined
+  const checkRemoved = removals !== undefined && removals.length > 0
   let matches = 0
   for (let i = 0; i < n; i++) {
     const it = items[i] as Item
-    if (checkRemoved && isTargetRemoved(tx, r, it)) continue
+    if (checkRemoved && isTargetRemoved(removals, foldedName(it))) continue
     const owner = owners[i] as LinkedTarget
     if (r.multiMatch) {
       const chain = r.chain
@@ -147,7 +185,7 @@ function execOperator(
   const ctx = tx.opCtx
   ctx.varName = it.name
   ctx.capture = r.capture
-  ctx.captures.length = 0
+  if (ctx.captures.length !== 0) ctx.captures.length = 0
   ctx.message = ''
   ctx.error = undefined
   let m: boolean

@@ -5,7 +5,7 @@ import { Collection } from './collections/collection'
 import type { PersistentCollection } from './collections/persistent'
 import type { PersistentStore } from './collections/store'
 import type { OperatorContext } from './operators/types'
-import type { Program } from './program'
+import type { LinkedTarget, Program } from './program'
 import type { EngineRequest, Interruption } from './request'
 import type { MatchRecord } from './alert'
 import { collectionItem, scalarItem, type Item } from './variables/item'
@@ -89,6 +89,9 @@ export class TxState {
   readonly removedTags: RegExp[] = []
   readonly removedMsgs: RegExp[] = []
   readonly removedTargets: TargetRemoval[] = []
+  /** by rule serial: the removals that apply, computed when removedTargets had removalCacheN[serial] entries */
+  readonly removalCache: (readonly TargetRemoval[] | undefined)[] = []
+  readonly removalCacheN: number[] = []
   readonly records: MatchRecord[] = []
   /** engine messages that are not rule alerts (body limits), worded as v2 logs them */
   readonly engineMessages: string[] = []
@@ -118,6 +121,9 @@ export class TxState {
   readonly tcache = new Map<string, Map<number, string>>()
   tcacheEntries = 0
   readonly itemCache = new Map<string, readonly Item[]>()
+  /** expanded stable target lists by LinkedRule.targetSet: items and, in parallel, their targets */
+  targetSets: (readonly Item[] | undefined)[] = []
+  targetOwners: (readonly LinkedTarget[] | undefined)[] = []
   readonly scalarCache = new Map<string, Item | null>()
   opCtx!: OperatorContext
 
@@ -240,6 +246,10 @@ export class TxState {
   invalidate(): void {
     this.itemCache.clear()
     this.scalarCache.clear()
+    if (this.targetSets.length !== 0) {
+      this.targetSets = []
+      this.targetOwners = []
+    }
   }
 
   static pairsTo(

@@ -1,8 +1,6 @@
 import type { LinkedCtl, LinkedRule } from '../program'
-import type { TxState } from '../tx-state'
+import type { TargetRemoval, TxState } from '../tx-state'
 import { expand } from '../macro'
-import { asciiLower } from '../log-escape'
-import type { Item } from '../variables/item'
 
 /**
  * ctl:option=value for the rest of the transaction (re_actions.c msre_action_ctl_execute).
@@ -116,37 +114,60 @@ export function isRuleRemoved(tx: TxState, rule: LinkedRule): boolean {
   return false
 }
 
+/** Does this ctl:ruleRemoveTarget* apply to the rule? (v2 matches raw tags and msg, not expanded) */
+function removalApplies(tx: TxState, rule: LinkedRule, r: TargetRemoval): boolean {
+  if (r.by === 'id') return inRanges(rule.id, r.ranges)
+  if (r.rx === undefined) return false
+  if (r.by === 'msg') {
+    if (rule.msgRaw === undefined) return false
+    r.rx.lastIndex = 0
+    return r.rx.test(rule.msgRaw)
+  }
+  return anyTag(tx, rule, r.rx, false)
+}
+
+const NONE: readonly TargetRemoval[] = []
+
 /**
- * ctl:ruleRemoveTarget*: is this target of this rule removed? v2 fetch_target_exception: the
- * target's printed name splits at the first ':'; "ARGS" removes every ARGS:* (and a count of
- * ARGS), "ARGS:foo" only ARGS:foo; names and keys compare case-insensitively.
+ * The ctl:ruleRemoveTarget* entries that apply to this rule, computed once per rule and number
+ * of entries (CRS 941010 registers one on most requests; checking tags per target was costly).
  */
-export function isTargetRemoved(tx: TxState, rule: LinkedRule, it: Item): boolean {
-  const list = tx.removedTargets
-  let name: string | undefined
-  let key: string | undefined
+export function removalsFor(tx: TxState, rule: LinkedRule): readonly TargetRemoval[] {
+  const all = tx.removedTargets
+  const cache = tx.removalCache
+  const counts = tx.removalCacheN
+  // dense arrays (a hole-free -1 fill) keep the lookups on V8's fast path
+  if (counts.length === 0) for (let i = 0; i < tx.program.ruleCount; i++) counts.push(-1)
+  const at = rule.serial
+  if (counts[at] === all.length) return cache[at] ?? NONE
+  let list: TargetRemoval[] | undefined
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i] as TargetRemoval
+    if (removalApplies(tx, rule, r)) (list ??= []).push(r)
+  }
+  if (cache.length === 0) for (let i = 0; i < counts.length; i++) cache.push(NONE)
+  cache[at] = list ?? NONE
+  counts[at] = all.length
+  return list ?? NONE
+}
+
+/**
+ * Is this target removed by one of the applicable ctl:ruleRemoveTarget* entries? v2
+ * fetch_target_exception: the target's printed name splits at the first ':'; "ARGS" removes
+ * every ARGS:* (and a count of ARGS), "ARGS:foo" only ARGS:foo; case-insensitive.
+ */
+export function isTargetRemoved(list: readonly TargetRemoval[], foldedName: string): boolean {
+  const n = foldedName.length
   for (let i = 0; i < list.length; i++) {
-    const r = list[i]
-    if (r === undefined) continue
-    let applies = false
-    if (r.by === 'id') {
-      applies = inRanges(rule.id, r.ranges)
-    } else if (r.by === 'msg') {
-      if (r.rx !== undefined && rule.msgRaw !== undefined) {
-        r.rx.lastIndex = 0
-        applies = r.rx.test(rule.msgRaw)
-      }
-    } else if (r.rx !== undefined) applies = anyTag(tx, rule, r.rx, false)
-    if (!applies) continue
-    if (name === undefined) {
-      const colon = it.name.indexOf(':')
-      name = asciiLower(colon < 0 ? it.name : it.name.slice(0, colon))
-      key = colon < 0 ? undefined : asciiLower(it.name.slice(colon + 1))
-    }
-    for (let j = 0; j < r.targets.length; j++) {
-      const t = r.targets[j]
-      if (t === undefined || t.fname !== name) continue
-      if (t.fkey === undefined || t.fkey === key) return true
+    const targets = (list[i] as TargetRemoval).targets
+    for (let j = 0; j < targets.length; j++) {
+      const t = targets[j]
+      if (t === undefined || !foldedName.startsWith(t.fname)) continue
+      const m = t.fname.length
+      if (m === n) return true
+      if (foldedName.charCodeAt(m) !== 0x3a) continue
+      if (t.fkey === undefined) return true
+      if (n === m + 1 + t.fkey.length && foldedName.endsWith(t.fkey)) return true
     }
   }
   return false
