@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config'
 
-// Node project: compiler, engine and conformance tests. Workers-runtime tests live in
-// test/workers and have their own config (vitest pool for workerd).
+// One run for everything: compiler, engine and conformance tests, and the Worker tests in
+// test/workers (they run the real Worker in workerd through Miniflare, driven from Node).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/workers/**', 'node_modules/**'],
+    exclude: ['node_modules/**'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -18,8 +18,10 @@ export function originUrl(inbound: Inbound, env: Env): string {
 
 /**
  * The request the origin receives: the inspected method, target, header list and body bytes.
- * Redirects are the client's business (redirect: 'manual'), as with fetch(request). The Host
- * header follows the origin URL (the runtime sets it from the URL).
+ * Redirects are the client's business (redirect: 'manual'), as with fetch(request). With
+ * ORIGIN_URL the Host header is the origin's (the runtime sets it from the URL; Cloudflare does
+ * not let a Worker send another zone a foreign Host), the one difference from the inspected
+ * request; without ORIGIN_URL the URL, and so the Host, is the client's.
  */
 export function originRequest(
   inbound: Inbound,
