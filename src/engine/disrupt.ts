@@ -101,7 +101,7 @@ function record(
     log: head.log,
     auditlog: head.auditlog,
     hostname: tx.serverName(),
-    uri: tx.uri().filename,
+    uri: tx.path(),
     uniqueId: tx.uniqueId,
   }
   if (status !== undefined) rec.status = status

@@ -180,8 +180,13 @@ export class Transaction {
 
   private bodyThen(): void | Promise<void> {
     const s = this.state
-    if (s.phase < 2 && s.interruption === undefined && s.allowScope !== 'request' && s.allowScope !== 'all') {
-      if (s.program.config.ruleEngine !== 'Off') processRequestBodyData(s)
+    if (s.phase < 2 && s.interruption === undefined) {
+      // httpd normalises and decodes the path between phases 1 and 2
+      s.uriNormalized = true
+      s.invalidate()
+      if (s.allowScope !== 'request' && s.allowScope !== 'all' && s.program.config.ruleEngine !== 'Off') {
+        processRequestBodyData(s)
+      }
     }
     return this.run(2)
   }

@@ -112,6 +112,8 @@ export class TxState {
   // flow
   /** highest phase started */
   phase = 0
+  /** the request went past phase 1: httpd normalised the path (see path()) */
+  uriNormalized = false
   interruption: Interruption | undefined
   allowScope: AllowScope = 'none'
   /** loads in flight started by initcol in the current rule */
@@ -161,6 +163,16 @@ export class TxState {
   uri(): UriParts {
     if (this.uriParts === undefined) this.uriParts = parseRequestTarget(this.req.uri)
     return this.uriParts
+  }
+
+  /**
+   * The path as v2 sees it now: raw in phase 1 (httpd's post_read_request hook runs before the
+   * path is normalised and decoded), decoded and normalised once the request went on to phase 2
+   * (recorded on 2.9.7: vectors variables/request-line.json, "(phase 1)" cases).
+   */
+  path(): BinaryString {
+    const u = this.uri()
+    return this.uriNormalized ? u.filename : u.rawPath
   }
 
   /** request headers, duplicates merged as Apache does */

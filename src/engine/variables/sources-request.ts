@@ -73,8 +73,8 @@ function argsCombinedSize(tx: TxState): string {
 }
 
 function requestUri(tx: TxState): string {
-  const u = tx.uri()
-  return u.query === undefined ? u.filename : u.filename + '?' + u.query
+  const q = tx.uri().query
+  return q === undefined ? tx.path() : tx.path() + '?' + q
 }
 
 function requestLine(tx: TxState): string {
@@ -98,8 +98,8 @@ export const REQUEST_VARIABLES: Record<string, VariableImpl> = {
   REQUEST_LINE: scalar('REQUEST_LINE', requestLine),
   REQUEST_URI_RAW: scalar('REQUEST_URI_RAW', (tx) => tx.req.uri),
   REQUEST_URI: scalar('REQUEST_URI', requestUri),
-  REQUEST_FILENAME: scalar('REQUEST_FILENAME', (tx) => tx.uri().filename),
-  REQUEST_BASENAME: scalar('REQUEST_BASENAME', (tx) => basename(tx.uri().filename)),
+  REQUEST_FILENAME: scalar('REQUEST_FILENAME', (tx) => tx.path()),
+  REQUEST_BASENAME: scalar('REQUEST_BASENAME', (tx) => basename(tx.path())),
   QUERY_STRING: scalar('QUERY_STRING', (tx) => tx.uri().query),
   REMOTE_ADDR: scalar('REMOTE_ADDR', (tx) => tx.req.clientAddress),
   REMOTE_HOST: scalar('REMOTE_HOST', (tx) => tx.req.clientAddress),

@@ -2,7 +2,9 @@ import type { BinaryString } from '../bytes'
 
 /**
  * The URI variables as ModSecurity 2.9 under Apache 2.4 sees them. Recorded on 2.9.7
- * (test/vectors/variables/REQUEST_FILENAME.json and friends):
+ * (test/vectors/variables/request-line.json). In phase 1 REQUEST_FILENAME, REQUEST_URI,
+ * REQUEST_BASENAME and the alert's [uri] use the raw path (rawPath below); from phase 2 on
+ * (httpd has processed the request) they use the normalised one (filename below):
  * - REQUEST_URI_RAW is the request-target as sent (absolute form included);
  * - QUERY_STRING is the raw text after the first '?' (present but empty for "/?");
  * - REQUEST_FILENAME is the path as Apache hands it over: the absolute form's scheme and
