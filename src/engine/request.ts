@@ -18,7 +18,7 @@ export interface EngineRequest {
   protocol: string
   /** request headers in arrival order, original case, duplicates kept */
   headers: ReadonlyArray<readonly [BinaryString, BinaryString]>
-  /** the request body bytes; undefined when there is none */
+  /** the request body bytes; undefined when there is none (or pass it to processRequestBody) */
   body?: BinaryString
   clientAddress: string
   clientPort: number

@@ -82,6 +82,25 @@ export class Transaction {
     return this.state.allowScope
   }
 
+  /**
+   * What the audit log writer needs: SecAuditEngine / SecAuditLogParts after ctl changes,
+   * whether a rule marked the transaction relevant (auditlog), and the sanitise* requests.
+   */
+  get audit(): {
+    engine: 'On' | 'Off' | 'RelevantOnly'
+    parts: string
+    relevant: boolean
+    sanitize: TxState['sanitize']
+  } {
+    const s = this.state
+    return {
+      engine: s.auditEngine,
+      parts: s.auditLogParts,
+      relevant: s.auditRelevant > 0,
+      sanitize: s.sanitize,
+    }
+  }
+
   /** TX variable (tests, worker integrations) */
   txValue(name: string): BinaryString | undefined {
     return this.state.tx.get(name)?.value
@@ -91,7 +110,13 @@ export class Transaction {
     return this.step(() => this.run(1))
   }
 
-  processRequestBody(): PhaseResult {
+  /**
+   * Phase 2. `body` (binary string) replaces EngineRequest.body when given: the Worker reads the
+   * body only after phase 1 decided whether it is inspected (ctl:requestBodyAccess), and at most
+   * SecRequestBodyLimit + 1 bytes of it.
+   */
+  processRequestBody(body?: BinaryString): PhaseResult {
+    if (body !== undefined && this.state.phase < 2) this.state.req.body = body
     return this.step(() => {
       const r = this.run(1)
       if (r !== undefined) return r.then(() => this.bodyThen())

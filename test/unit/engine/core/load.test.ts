@@ -156,3 +156,27 @@ describe('request body limits', () => {
     ])
   })
 })
+
+describe('transaction API', () => {
+  it('takes the request body in processRequestBody and reports audit settings', () => {
+    const rules = [
+      'SecRule ARGS_POST:a "@rx 1" "id:1,phase:2,pass,log,auditlog,ctl:auditLogParts=+E,ctl:auditEngine=RelevantOnly"',
+      'SecRule ARGS:b "@rx 2" "id:2,phase:2,pass,nolog,sanitiseArg:b"',
+    ].join('\n')
+    const p = loadProgram(compileRules(rules))
+    const req = parseRaw(
+      'POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n',
+    )
+    delete req.body
+    const tx = new Transaction(p, req)
+    tx.processRequestHeaders()
+    tx.processRequestBody('a=1&b=2')
+    expect(tx.records.map((r) => r.id)).toEqual([1, 2])
+    expect(tx.audit).toEqual({
+      engine: 'RelevantOnly',
+      parts: 'ABCFHZE',
+      relevant: true,
+      sanitize: { args: ['b'], matched: [], requestHeaders: [], responseHeaders: [] },
+    })
+  })
+})
