@@ -89,7 +89,6 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     config: bundle.config,
     phases,
     transformEnv: env,
-    nodeCount: chains.nodeCount,
     ruleCount: ctx.serial,
     targetSetCount: ctx.sets.size,
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
@@ -152,7 +151,6 @@ function linkTarget(v: VariableRef, problems: string[]): LinkedTarget {
   return {
     name: v.name,
     impl: impl ?? NOTHING,
-    collection: v.key !== undefined || v.keyRx !== undefined || v.count === true,
     key: v.key,
     fkey: v.key === undefined ? undefined : asciiLower(v.key),
     rx,
@@ -226,7 +224,6 @@ function linkRule(
     file: files[rule.src[0]] ?? '',
     line: rule.src[1],
     targets,
-    hasExclusions: targets.some((t) => t.exclude),
     targetSet: targetSetOf(rule, vars, ctx.sets),
     op: rule.op,
     opDef: opDef ?? null,

@@ -16,8 +16,6 @@ export interface Program {
   /** rules per phase (index 0 = phase 1), chain links hang off their starter */
   readonly phases: readonly (readonly LinkedRule[])[]
   readonly transformEnv: TransformEnv
-  /** number of distinct transformation-chain prefixes (tcache node ids are 1..nodeCount) */
-  readonly nodeCount: number
   readonly bodyProcessors: Readonly<Record<string, BodyProcessor>>
   readonly store: PersistentStore | undefined
   readonly bodyOptions: BodyOptions
@@ -33,7 +31,6 @@ export interface Program {
 export interface LinkedTarget {
   readonly name: string
   readonly impl: VariableImpl
-  readonly collection: boolean
   /** literal key as written and folded to ASCII lower case */
   readonly key: string | undefined
   readonly fkey: string | undefined
@@ -135,7 +132,6 @@ export interface LinkedRule {
   readonly file: string
   readonly line: number
   readonly targets: readonly LinkedTarget[]
-  readonly hasExclusions: boolean
   /**
    * Id of the rule's target list when every target only depends on request/response data
    * (not TX, MATCHED_*, collections, time...): rules with the same list share the expanded

@@ -4,7 +4,7 @@ import { MISC_VARIABLES } from './sources-misc'
 import { REQUEST_VARIABLES } from './sources-request'
 
 export type { Selector, VariableImpl } from './select'
-export { NO_SELECTOR, pushScalar, selectFrom } from './select'
+export { pushScalar, selectFrom } from './select'
 
 /** Every variable the engine resolves, by canonical name. Must cover VARIABLES (meta-test). */
 export const VARIABLE_IMPLS: Readonly<Record<string, VariableImpl>> = {

@@ -9,8 +9,6 @@ export interface Selector {
   readonly rx: RegExp | undefined
 }
 
-export const NO_SELECTOR: Selector = { key: undefined, fkey: undefined, rx: undefined }
-
 /**
  * A variable resolver: pushes the items the selector picks, in v2 order. Total: never throws.
  * `rule` is the rule being evaluated (RULE needs it; null while formatting log metadata, as v2

@@ -13,10 +13,21 @@ export interface VariableInfo {
   kind: VariableKind
   /** first phase in which the variable can have a value */
   phase: PhaseNumber
+  /**
+   * v2 refuses the collection without a key selector ("Missing mandatory parameter for
+   * variable TX", recorded on 2.9.7; TX:/regex/ and &TX:/regex/ are fine)
+   */
+  keyRequired?: true
   doc: string
 }
 
 const c = (phase: PhaseNumber, doc: string): VariableInfo => ({ kind: 'collection', phase, doc })
+const ck = (phase: PhaseNumber, doc: string): VariableInfo => ({
+  kind: 'collection',
+  phase,
+  keyRequired: true,
+  doc,
+})
 const s = (phase: PhaseNumber, doc: string): VariableInfo => ({ kind: 'scalar', phase, doc })
 
 export const VARIABLES: Record<string, VariableInfo> = {
@@ -28,7 +39,7 @@ export const VARIABLES: Record<string, VariableInfo> = {
   ARGS_POST: c(2, 'body arguments (URLENCODED, MULTIPART fields)'),
   ARGS_POST_NAMES: c(2, 'body argument names'),
   DURATION: s(1, 'microseconds since the transaction started'),
-  ENV: c(1, 'environment: values given to the transaction plus setenv'),
+  ENV: ck(1, 'environment: values given to the transaction plus setenv'),
   FILES: c(2, 'uploaded file names (filename= of file parts)'),
   FILES_COMBINED_SIZE: s(2, 'total size of uploaded files'),
   FILES_NAMES: c(2, 'form field names of file parts'),
@@ -38,10 +49,10 @@ export const VARIABLES: Record<string, VariableInfo> = {
   FULL_REQUEST: s(2, 'request line, headers and body as received'),
   FULL_REQUEST_LENGTH: s(2, 'length of FULL_REQUEST'),
   GEO: c(1, 'geolocation from edge metadata'),
-  GLOBAL: c(1, 'persistent collection (initcol:global)'),
+  GLOBAL: ck(1, 'persistent collection (initcol:global)'),
   HIGHEST_SEVERITY: s(1, 'lowest severity number matched so far (255 when none)'),
   INBOUND_DATA_ERROR: s(2, '1 when the request body exceeded SecRequestBodyLimit'),
-  IP: c(1, 'persistent collection (initcol:ip)'),
+  IP: ck(1, 'persistent collection (initcol:ip)'),
   MATCHED_VAR: s(1, 'value of the last matched target (after transformations)'),
   MATCHED_VARS: c(1, 'targets matched by the current rule chain'),
   MATCHED_VARS_NAMES: c(1, 'names of the targets matched by the current rule chain'),
@@ -87,7 +98,7 @@ export const VARIABLES: Record<string, VariableInfo> = {
   REQUEST_PROTOCOL: s(1, 'request protocol'),
   REQUEST_URI: s(1, 'REQUEST_FILENAME plus "?" and the raw query string'),
   REQUEST_URI_RAW: s(1, 'request-target as sent'),
-  RESOURCE: c(1, 'persistent collection (initcol:resource / setrsc)'),
+  RESOURCE: ck(1, 'persistent collection (initcol:resource / setrsc)'),
   RESPONSE_BODY: s(4, 'response body (when buffered and its MIME type is inspected)'),
   RESPONSE_CONTENT_LENGTH: s(3, 'response Content-Length'),
   RESPONSE_CONTENT_TYPE: s(3, 'response Content-Type'),
@@ -95,11 +106,11 @@ export const VARIABLES: Record<string, VariableInfo> = {
   RESPONSE_HEADERS_NAMES: c(3, 'response header names'),
   RESPONSE_PROTOCOL: s(3, 'response protocol'),
   RESPONSE_STATUS: s(3, 'response status code'),
-  RULE: c(1, 'metadata of the current rule: id rev severity msg logdata ver maturity accuracy'),
+  RULE: ck(1, 'metadata of the current rule: id rev severity msg logdata ver maturity accuracy'),
   SERVER_ADDR: s(1, 'server address'),
   SERVER_NAME: s(1, 'server name (Host header without port unless configured)'),
   SERVER_PORT: s(1, 'server port'),
-  SESSION: c(1, 'persistent collection (setsid)'),
+  SESSION: ck(1, 'persistent collection (setsid)'),
   SESSIONID: s(1, 'value given to setsid'),
   STATUS_LINE: s(3, 'response status line, e.g. "HTTP/1.1 200 OK"'),
   TIME: s(1, 'YYYYMMDDhhmmss (UTC); v2 prints this, not the h:m:s the manual states'),
@@ -111,10 +122,10 @@ export const VARIABLES: Record<string, VariableInfo> = {
   TIME_SEC: s(1, 'second, 2 digits'),
   TIME_WDAY: s(1, 'day of week, 0 = Sunday'),
   TIME_YEAR: s(1, 'four-digit year'),
-  TX: c(1, 'transaction collection'),
+  TX: ck(1, 'transaction collection'),
   UNIQUE_ID: s(1, 'transaction id'),
   URLENCODED_ERROR: s(1, '1 when an invalid %-sequence was seen in the query string or body'),
-  USER: c(1, 'persistent collection (setuid)'),
+  USER: ck(1, 'persistent collection (setuid)'),
   USERAGENT_IP: s(1, 'client address (no mod_remoteip at the edge)'),
   USERID: s(1, 'value given to setuid'),
   WEBAPPID: s(1, 'SecWebAppId'),
