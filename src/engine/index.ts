@@ -1,12 +1,27 @@
 /**
  * The engine's public surface. Runtime-agnostic: Node (tests) and Cloudflare Workers.
  *
- *   const program = loadProgram(bundle)               // once per isolate
- *   const tx = new Transaction(program, request)       // per request
- *   tx.processRequestHeaders(); tx.processRequestBody()
- *   tx.processResponseHeaders(status, 'HTTP/1.1', headers); tx.processResponseBody(body)
- *   tx.processLogging(); ctx.waitUntil(tx.persist())
+ *   const program = loadProgram(bundle)                  // once per isolate
+ *   const tx = new Transaction(program, request)         // per request (EngineRequest)
+ *   await tx.processRequestHeaders()                     // Interruption | undefined (a Promise only
+ *   await tx.processRequestBody(body)                    //   while an initcol waits for the store)
+ *   await tx.processResponseHeaders(status, 'HTTP/1.1', headers)
+ *   await tx.processResponseBody(body)
+ *   await tx.processLogging()                            // phase 5 always runs
+ *   ctx.waitUntil(tx.persist())                          // changed persistent collections
  *   for (const r of tx.records) if (r.log) console.log(formatAlertLine(r))
+ *
+ * Semantics: ModSecurity 2.9 (recorded from 2.9.7 where subtle: test/vectors/actions,
+ * test/vectors/variables). Deliberate differences, each documented where it is implemented:
+ * - URIs Apache refuses before ModSecurity runs (400/404: '#', %2F, %00, ".." above the root)
+ *   still get values (variables/uri.ts); TIME* are UTC; FULL_REQUEST is request line, headers
+ *   and body joined by LF (2.9.7's own value is garbled);
+ * - GEO is filled by @geoLookup from the request's edge geolocation, not a GeoIP database;
+ * - `proxy` returns an interruption of kind 'proxy' for the Worker to forward; exec, append,
+ *   prepend and pause are refused (actions/index.ts ACTIONS_NOT_IMPLEMENTED);
+ * - persistent collections live in a PersistentStore (KV in the Worker) instead of SDBM files;
+ *   counters changed with =+/=- are merged as deltas at write time, as v2 does, but a KV store
+ *   is eventually consistent across locations.
  */
 export { loadProgram, BundleError, type LoadOptions } from './link'
 export { Transaction, newUniqueId, type TransactionOptions, type PhaseResult } from './transaction'
