@@ -154,7 +154,13 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
           if (res === RuleResult.Failed) return RuleResult.NoMatch
           if (res === RuleResult.Match) matches++
         }
-        const next = transformStep(tx, chain, it.value, k, v)
+        let next: BinaryString
+        try {
+          next = transformStep(tx, chain, it.value, k, v)
+        } catch {
+          // transformations are total; a fault fails the rule like v2's tfn error (-1)
+          return RuleResult.NoMatch
+        }
         changed = next !== v
         v = next
       }
@@ -166,7 +172,14 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
       }
       continue
     }
-    const res = execOperator(tx, r, it, owner, transform(tx, r.chain, it.value))
+    let value: BinaryString
+    try {
+      value = transform(tx, r.chain, it.value)
+    } catch {
+      // transformations are total; a fault fails the rule like v2's tfn error (-1)
+      return RuleResult.NoMatch
+    }
+    const res = execOperator(tx, r, it, owner, value)
     if (res === RuleResult.Intercepted) return res
     if (res === RuleResult.Failed) return RuleResult.NoMatch
     if (res === RuleResult.Match) matches++

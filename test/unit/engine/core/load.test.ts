@@ -180,3 +180,23 @@ describe('transaction API', () => {
     })
   })
 })
+
+describe('robustness', () => {
+  it('a faulty operator or transformation fails its rule, never the transaction', () => {
+    const boom = (): never => {
+      throw new Error('boom')
+    }
+    const reg = { ...TRANSFORMATIONS, lowercase: { name: 'lowercase', doc: 'faulty double', fn: boom } }
+    const ops = { ...OPERATORS, streq: { name: 'streq', doc: 'faulty double', link: () => boom } }
+    const rules = [
+      'SecRule ARGS "@rx x" "id:1,phase:2,pass,log,t:lowercase"',
+      'SecRule ARGS "@streq xyz" "id:2,phase:2,pass,log"',
+      'SecRule ARGS "@rx x" "id:3,phase:2,pass,log"',
+    ].join('\n')
+    const r = runAll(
+      loadProgram(compileRules(rules), { transformations: reg, operators: ops }),
+      parseRaw(GET),
+    )
+    expect(r.tx.records.map((x) => x.id)).toEqual([3])
+  })
+})
