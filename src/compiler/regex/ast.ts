@@ -82,10 +82,14 @@ export interface Assert {
   pos: number
 }
 
-/** A backreference to PCRE group `group`; caseless backreferences are rejected by the parser. */
+/**
+ * A backreference to PCRE group `group`. `caseless`: written under (?i) (PCRE compares it with
+ * ASCII folding); accepted only where checks.ts proves that the JS `i` flag gives the same result.
+ */
 export interface Backref {
   type: 'backref'
   group: number
+  caseless: boolean
   pos: number
 }
 

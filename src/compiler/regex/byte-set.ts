@@ -122,6 +122,45 @@ export class ByteSet {
     for (let b = 0x41; b <= 0x5a; b++) if (this.has(b) !== this.has(b + 0x20)) return false
     return true
   }
+
+  /**
+   * True when the set is closed under JavaScript's non-Unicode `i` equivalence on bytes (see
+   * JS_CASELESS_PAIRS): then `new RegExp(x, 'i')` matches exactly the same bytes as
+   * `new RegExp(x)` for an atom `x` written for this set, positive or negated.
+   */
+  isJsCaselessClosed(): boolean {
+    for (const [u, l] of JS_CASELESS_PAIRS) if (this.has(u) !== this.has(l)) return false
+    return true
+  }
+}
+
+/**
+ * The byte pairs that JavaScript's `i` flag equates without `u`/`v` (ECMA-262 Canonicalize: the
+ * char's toUpperCase when that is a single char, except that a char >= 0x80 never maps below
+ * 0x80): A-Z/a-z and the Latin-1 letters 0xC0-0xDE/0xE0-0xFE except 0xD7/0xF7 (x / ÷). Every
+ * other byte (µ 0xB5, ß 0xDF, ÿ 0xFF included) is equal only to itself. PCRE's default tables
+ * fold only the ASCII pairs. Checked against V8 byte by byte in
+ * test/unit/compiler/regex/js-caseless-model.test.ts.
+ */
+export const JS_CASELESS_PAIRS: readonly (readonly [number, number])[] = (() => {
+  const out: [number, number][] = []
+  for (let b = 0x41; b <= 0x5a; b++) out.push([b, b + 0x20])
+  for (let b = 0xc0; b <= 0xde; b++) if (b !== 0xd7) out.push([b, b + 0x20])
+  return out
+})()
+
+/** Bytes that JavaScript's `i` flag equates with another byte (both members of every pair). */
+export const jsCasedBytes = (): ByteSet => {
+  const s = new ByteSet()
+  for (const [u, l] of JS_CASELESS_PAIRS) s.add(u).add(l)
+  return s
+}
+
+/** The Latin-1 part of jsCasedBytes(): the bytes that JS folds and PCRE's default tables do not. */
+export const latin1CasedBytes = (): ByteSet => {
+  const s = new ByteSet()
+  for (const [u, l] of JS_CASELESS_PAIRS) if (u >= 0x80) s.add(u).add(l)
+  return s
 }
 
 /** Byte sets of PCRE2's default character tables (non-UTF, no UCP, "C" locale). */

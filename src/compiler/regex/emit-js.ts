@@ -1,12 +1,14 @@
 import type { Node, ParsedPattern } from './ast'
 import type { ByteSet } from './byte-set'
 import { SETS } from './byte-set'
+import { needsIgnoreCase } from './checks'
 
 /**
  * AST -> JavaScript RegExp source for binary-string subjects (one char per byte), with no flags:
  * every flag-dependent meaning (case folding, DOTALL, multiline anchors, `\s`) was resolved into
  * byte sets and exact assertions by the parser, so the result never depends on `i`, `s`, `m`,
- * and never needs `u`/`v` or RegExp modifiers (Node 20 lacks them).
+ * and never needs `u`/`v` or RegExp modifiers (Node 20 lacks them). The one exception is `i` for
+ * caseless backreferences, only where checks.ts proved that it changes nothing else.
  *
  * Atomic groups and possessive quantifiers become `(?=(X))\k`: a lookahead is atomic in JS, and
  * the backreference consumes exactly what it matched. That adds a capturing group, so the result
@@ -69,6 +71,8 @@ class JsEmitter {
   private jsIndex = 0
   private readonly map: number[] = [0]
   private atomics = 0
+  /** inside a lookbehind (and not in a lookahead nested in it): JS matches this part right to left */
+  private backward = false
 
   constructor(groupCount: number) {
     for (let g = 1; g <= groupCount; g++) this.map.push(g)
@@ -98,13 +102,23 @@ class JsEmitter {
           if (n.index !== undefined) this.map[n.index] = this.jsIndex
           return `(${this.emit(n.body)})`
         }
-        if (n.kind === 'noncap') return `(?:${this.emit(n.body)})`
+        // In a lookbehind JS matches right to left, so `(?=(X))\N` would run `\N` before the
+        // lookahead sets it. A plain group is exact there: the body is fixed length (parser), so
+        // X ends at the same place whichever way it matches, and no backreference in the
+        // lookbehind can see X's captures (checks.ts), so the rest cannot depend on that choice;
+        // a successful lookbehind is never re-entered, so X keeps its first match as in PCRE.
+        if (n.kind === 'noncap' || this.backward) return `(?:${this.emit(n.body)})`
         this.atomics++
         const helper = ++this.jsIndex
         return `(?:(?=(${this.emit(n.body)}))\\${helper})`
       }
-      case 'look':
-        return `(?${n.behind ? '<' : ''}${n.negate ? '!' : '='}${this.emit(n.body)})`
+      case 'look': {
+        const outer = this.backward
+        this.backward = n.behind
+        const body = this.emit(n.body)
+        this.backward = outer
+        return `(?${n.behind ? '<' : ''}${n.negate ? '!' : '='}${body})`
+      }
       case 'repeat': {
         const body = this.emit(n.body)
         const atom = isAtom(n.body, body) ? body : `(?:${body})`
@@ -150,6 +164,12 @@ export function quantifier(min: number, max: number): string {
   return `{${min},${max}}`
 }
 
+/**
+ * `flags` is '' except for a pattern with a caseless backreference, which gets 'i': checks.ts
+ * has then proved that `i` changes nothing else (README.md, "Caseless backreferences").
+ */
 export function emitJs(parsed: ParsedPattern): JsRegex {
-  return new JsEmitter(parsed.groupCount).result(parsed.root)
+  const out = new JsEmitter(parsed.groupCount).result(parsed.root)
+  if (needsIgnoreCase(parsed.root)) out.flags = 'i'
+  return out
 }

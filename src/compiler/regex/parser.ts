@@ -419,7 +419,14 @@ export class Parser {
       const alts = body.type === 'alt' ? body.alts : [body]
       for (const a of alts) {
         if (fixedLength(a) === null) {
-          throw this.err('lookbehind', start, 'lookbehind assertion is not fixed length')
+          // PCRE2 accepts a backreference to a fixed-length group here; we do not (fixedLength)
+          throw this.err(
+            'lookbehind',
+            start,
+            hasBackref(a)
+              ? 'backreferences inside lookbehinds are not supported'
+              : 'lookbehind assertion is not fixed length',
+          )
         }
       }
     }
@@ -431,20 +438,18 @@ export class Parser {
     this.pos++
   }
 
+  // A backreference under (?i) is kept with `caseless`; checks.ts accepts it only where the JS `i`
+  // flag provably gives PCRE's result (README.md, "Caseless backreferences").
   private namedBackref(name: string, start: number): Node {
-    if (this.flags.i)
-      throw this.err('caseless backreference', start, 'backreferences under (?i) are not supported')
-    const node = { type: 'backref' as const, group: 0, pos: start }
+    const node = { type: 'backref' as const, group: 0, caseless: this.flags.i, pos: start }
     this.pendingNamedRefs.push({ name, node, pos: start })
     return node
   }
 
   private numberedBackref(n: number, start: number): Node {
-    if (this.flags.i)
-      throw this.err('caseless backreference', start, 'backreferences under (?i) are not supported')
     if (n === 0) throw this.err('backreference', start, 'a numbered reference must not be zero')
     // existence is checked once the whole pattern is parsed (forward references are legal)
-    return { type: 'backref', group: n, pos: start }
+    return { type: 'backref', group: n, caseless: this.flags.i, pos: start }
   }
 
   // ---- escapes -------------------------------------------------------------------------------
@@ -533,7 +538,10 @@ export class Parser {
     }
   }
 
-  /** Literal runs of \Q...\E: the parser returns the last char as the atom (so a quantifier binds to it). */
+  /**
+   * Items that precede the atom parseAtom() returns, so that a following quantifier binds to the
+   * atom only: the literals of a \Q...\E run but its last, and the `\b` of `[[:<:]]`/`[[:>:]]`.
+   */
   private pendingQuoted: Node[] | null = null
 
   private assert(kind: Assert['kind'], pos: number): Node {
@@ -695,98 +703,162 @@ export class Parser {
 
   // ---- classes -------------------------------------------------------------------------------
 
+  /**
+   * PCRE2's check_posix_syntax: `at` is the index of the `:`, `.` or `=` after a `[`. Returns the
+   * index of the matching terminator (the same char followed by `]`), or -1 when a `]`, or a `[`
+   * followed by the same char, comes first (then the `[` is an ordinary char). `\]` and `\\` are
+   * skipped; nothing else is unescaped.
+   */
+  private posixEnd(at: number): number {
+    const term = this.p.charCodeAt(at)
+    for (let k = at + 1; this.p.length - k >= 2; k++) {
+      const c = this.p.charCodeAt(k)
+      const d = this.p.charCodeAt(k + 1)
+      if (c === 0x5c && (d === 0x5d || d === 0x5c)) k++
+      else if ((c === 0x5b && d === term) || c === 0x5d) return -1
+      else if (c === term && d === 0x5d) return k
+    }
+    return -1
+  }
+
+  /** True when a `[` at `at` opens a POSIX construct (`[:...:]`, `[. ... .]`, `[=...=]`), as PCRE2 decides it. */
+  private isPosixStart(at: number): boolean {
+    const t = at + 1 < this.p.length ? this.p.charCodeAt(at + 1) : -1
+    return (t === 0x3a || t === 0x2e || t === 0x3d) && this.posixEnd(at + 1) >= 0
+  }
+
+  /**
+   * A character class, parsed the way PCRE2 10.42's parse_regex does it: `[[:<:]]`/`[[:>:]]`
+   * first, then the POSIX-at-top-level error, then a prefix where `\E`, `\Q\E`, (?xx) blanks and
+   * one `^` are skipped (so `]` right after them is still a literal), then the members: `\Q...\E`
+   * literals (which may start or end ranges), POSIX classes (only where posixEnd() finds the
+   * terminator; otherwise `[` is literal), ranges, escapes.
+   */
   private parseClass(): Node {
     const start = this.pos
-    if (/^\[([:.=])[^\]]*\1\]/.test(this.p.slice(this.pos, this.pos + 24))) {
-      throw this.err('POSIX class', start, 'POSIX named classes are supported only within a class')
+    // [[:<:]] = \b(?=\w), [[:>:]] = \b(?<=\w) (PCRE2's Spencer-style word boundaries)
+    const six = this.p.slice(start + 1, start + 7)
+    if (six === '[:<:]]' || six === '[:>:]]') {
+      this.pos += 7
+      this.pendingQuoted = [{ type: 'assert', kind: 'wordBoundary', pos: start }]
+      const body: Node = { type: 'set', set: SETS.word(), pos: start }
+      return { type: 'look', behind: six === '[:>:]]', negate: false, body, pos: start }
+    }
+    if (this.isPosixStart(start)) {
+      if (this.peek(1) === 0x3a)
+        throw this.err('POSIX class', start, 'POSIX named classes are supported only within a class')
+      throw this.err('POSIX collating element', start, 'POSIX collating elements are not supported')
     }
     this.pos++ // [
     let negate = false
-    if (this.peek() === 0x5e /* ^ */) {
-      negate = true
-      this.pos++
+    for (;;) {
+      const c = this.peek()
+      if (c === 0x5c && this.peek(1) === 0x45 /* \E */) this.pos += 2
+      else if (c === 0x5c && this.p.startsWith('Q\\E', this.pos + 1)) this.pos += 4
+      else if (this.flags.xx && (c === 0x20 || c === 0x09)) this.pos++
+      else if (!negate && c === 0x5e /* ^ */) {
+        negate = true
+        this.pos++
+      } else break
     }
     const set = new ByteSet()
-    let first = true
-    for (;;) {
-      let c = this.peek()
-      if (c < 0) throw this.err('[', start, 'missing terminating ] for character class')
-      if (c === 0x5d /* ] */ && !first) {
+    let inQuote = false
+    // range: 'no': a `-` here is a literal; 'ok': the last member was the char `lo` (at `loPos`),
+    // so a `-` starts a range; 'started': after `lo-`
+    const st: { range: 'no' | 'ok' | 'started'; lo: number; loPos: number } = {
+      range: 'no',
+      lo: 0,
+      loPos: start,
+    }
+    const missing = (): RegexTranslateError =>
+      this.err('[', start, 'missing terminating ] for character class')
+    const char = (b: number, at: number): void => {
+      if (st.range === 'started') {
+        if (b < st.lo) throw this.err('[', st.loPos, 'range out of order in character class')
+        set.addRange(st.lo, b)
+        st.range = 'no'
+        return
+      }
+      set.add(b)
+      st.lo = b
+      st.loPos = at
+      st.range = 'ok'
+    }
+    const member = (s: ByteSet, at: number): void => {
+      // a set never ends or starts a range; PCRE2 faults `-` after it unless `-]` (Perl warns)
+      if (st.range === 'started') throw this.err('[', st.loPos, 'invalid range in character class')
+      set.addSet(s)
+      st.range = 'no'
+      if (this.peek() === 0x2d && this.peek(1) >= 0 && this.peek(1) !== 0x5d)
+        throw this.err('[', at, 'invalid range in character class')
+    }
+    for (let first = true; ; first = false) {
+      const c = this.peek()
+      if (c < 0) throw missing()
+      if (!first && c === 0x5d && !inQuote) {
         this.pos++
         break
       }
-      first = false
+      const at = this.pos
+      if (inQuote) {
+        if (c === 0x5c && this.peek(1) === 0x45) {
+          inQuote = false
+          this.pos += 2
+        } else {
+          this.pos++
+          char(c, at)
+        }
+        continue
+      }
       if (this.flags.xx && (c === 0x20 || c === 0x09)) {
         this.pos++
         continue
       }
-      // \Q...\E inside a class
-      if (c === 0x5c && this.peek(1) === 0x51 /* Q */) {
-        const end = this.p.indexOf('\\E', this.pos + 2)
-        const stop = end < 0 ? this.p.length : end
-        for (let k = this.pos + 2; k < stop; k++) set.add(this.p.charCodeAt(k))
-        this.pos = end < 0 ? stop : stop + 2
+      if (c === 0x5b && this.isPosixStart(at)) {
+        if (st.range === 'started') throw this.err('[', st.loPos, 'invalid range in character class')
+        if (this.peek(1) !== 0x3a)
+          throw this.err('POSIX collating element', at, 'POSIX collating elements are not supported')
+        const end = this.posixEnd(at + 1)
+        let nameStart = at + 2
+        const neg = this.p.charCodeAt(nameStart) === 0x5e
+        if (neg) nameStart++
+        const name = this.p.slice(nameStart, end)
+        const make = Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)
+          ? POSIX_CLASSES[name]
+          : undefined
+        if (make === undefined) throw this.err('POSIX class', at, `unknown POSIX class name "${name}"`)
+        this.pos = end + 2
+        member(neg ? make().negate() : make(), at)
         continue
       }
-      if (c === 0x5c && this.peek(1) === 0x45 /* E */) {
+      if (c === 0x2d && st.range === 'ok') {
+        this.pos++
+        st.range = 'started'
+        continue
+      }
+      if (c !== 0x5c) {
+        this.pos++
+        char(c, at)
+        continue
+      }
+      const d = this.peek(1)
+      if (d === 0x51 /* Q */ || d === 0x45 /* E */) {
+        inQuote = d === 0x51
         this.pos += 2
         continue
       }
-      const itemPos = this.pos
-      const item = this.classAtom(start)
-      // range?
-      if (
-        item.kind === 'byte' &&
-        this.peek() === 0x2d /* - */ &&
-        this.peek(1) !== 0x5d &&
-        this.peek(1) >= 0
-      ) {
-        this.pos++ // -
-        c = this.peek()
-        if (c === 0x5b && /^\[:\^?[a-z]+:\]/.test(this.p.slice(this.pos, this.pos + 12))) {
-          throw this.err('[', itemPos, 'invalid range in character class')
-        }
-        const hi = this.classAtom(start)
-        if (hi.kind !== 'byte') throw this.err('[', itemPos, 'invalid range in character class')
-        if (hi.b < item.b) throw this.err('[', itemPos, 'range out of order in character class')
-        set.addRange(item.b, hi.b)
-        continue
-      }
-      if (item.kind === 'byte') set.add(item.b)
-      else {
-        if (this.peek() === 0x2d && this.peek(1) !== 0x5d && this.peek(1) >= 0) {
-          throw this.err('[', itemPos, 'invalid range in character class')
-        }
-        set.addSet(item.set)
-      }
+      const item = this.classEscape(start)
+      if (item.kind === 'byte') char(item.b, at)
+      else member(item.set, at)
     }
+    if (st.range === 'started') set.add(0x2d) // `a-]`: the hyphen is a literal
     if (this.flags.i) set.foldAscii()
     return { type: 'set', set: negate ? set.negate() : set, pos: start }
   }
 
-  /** One class member: a byte, an escape, or a POSIX class. */
-  private classAtom(classStart: number): ClassItem {
+  /** An escape inside a class (at the backslash): a byte or a set. */
+  private classEscape(classStart: number): ClassItem {
     const start = this.pos
-    const c = this.peek()
-    if (c === 0x5b /* [ */) {
-      const m = /^\[:(\^?)([a-z]+):\]/.exec(this.p.slice(this.pos, this.pos + 12))
-      if (m) {
-        const make = POSIX_CLASSES[m[2] ?? '']
-        if (!make) throw this.err('POSIX class', start, `unknown POSIX class name "${m[2] ?? ''}"`)
-        this.pos += m[0].length
-        const s = make()
-        return { kind: 'set', set: m[1] === '^' ? s.negate() : s }
-      }
-      if (/^\[[.=]/.test(this.p.slice(this.pos, this.pos + 2))) {
-        throw this.err('POSIX collating element', start, 'POSIX collating elements are not supported')
-      }
-      this.pos++
-      return { kind: 'byte', b: c }
-    }
-    if (c !== 0x5c) {
-      this.pos++
-      return { kind: 'byte', b: c }
-    }
     this.pos++ // backslash
     const d = this.peek()
     if (d < 0) throw this.err('[', classStart, 'missing terminating ] for character class')
@@ -844,5 +916,21 @@ export function fixedLength(n: Node): number | null {
       const l = fixedLength(n.body)
       return l === null ? null : l * n.min
     }
+  }
+}
+
+function hasBackref(n: Node): boolean {
+  switch (n.type) {
+    case 'backref':
+      return true
+    case 'seq':
+      return n.items.some(hasBackref)
+    case 'alt':
+      return n.alts.some(hasBackref)
+    case 'group':
+    case 'repeat':
+      return hasBackref(n.body)
+    default:
+      return false
   }
 }

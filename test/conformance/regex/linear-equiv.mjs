@@ -8,6 +8,8 @@
 //
 //   npm run build:regex-translator && npm run build:regex-runtime
 //   node test/conformance/regex/linear-equiv.mjs [--mode v2] [--gen 200] [--shared 0 (= all)] [--only ids]
+//     [--rules DIR (relative to the repo root; default ../shared/crs/rules; Debian's CRS 3.3.4:
+//     /usr/share/modsecurity-crs/rules)]
 //
 // Last line: `linear equivalent: N of M patterns`. Exit 0 when all are equivalent.
 import path from 'node:path'
@@ -25,6 +27,7 @@ const { values: a } = parseArgs({
     shared: { type: 'string', default: '0' },
     seed: { type: 'string', default: '42' },
     only: { type: 'string' },
+    rules: { type: 'string' },
   },
 })
 const { ensureMatcher, runReference } = await imp(path.join(lib, 'pcre.mjs'))
@@ -35,7 +38,10 @@ const { compileRegex } = await imp(path.join(root, 'build/regex-translate.mjs'))
 const { RE2JS } = await import('re2js')
 
 const t0 = Date.now()
-const { patterns } = loadPatterns({ rulesDir: path.resolve(root, '../shared/crs/rules'), only: a.only })
+const { patterns } = loadPatterns({
+  rulesDir: path.resolve(root, a.rules ?? '../shared/crs/rules'),
+  only: a.only,
+})
 let shared = crsTestSubjects(path.resolve(root, '../shared/crs/tests/regression/tests')).subjects
 const cap = Number(a.shared)
 if (cap > 0 && shared.length > cap) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RegexTranslateError, translate } from '../../../../src/compiler/regex'
+import { compileRegex, RegexTranslateError, translate } from '../../../../src/compiler/regex'
 
 const run = (pattern: string, subject: string, mode: 'v2' | 'v3' = 'v2'): RegExpExecArray | null => {
   const t = translate(pattern, { mode })
@@ -84,11 +84,21 @@ describe('translate(): errors carry offset and construct', () => {
     ['xy\\x{100}', 2, '\\x{'],
     ['a(?(1)b)', 1, 'conditional group'],
     ['(?<=a*)b', 0, 'lookbehind'],
+    ['(a)(?<=\\1)', 3, 'lookbehind'],
     ['ab(?|c)', 2, '(?|'],
     ['[[:foo:]]', 1, 'POSIX class'],
+    ['x[[::]]', 2, 'POSIX class'],
+    ['[:alpha:]', 0, 'POSIX class'],
+    ['ab[[=a=]]', 3, 'POSIX collating element'],
+    ['[x[.ch.]]', 2, 'POSIX collating element'],
+    ['[=a=]', 0, 'POSIX collating element'],
+    ['[a-[=x=]]', 1, '['],
     ['a\\p{L}', 1, '\\p'],
     ['(a)|\\1', 4, 'backreference'],
-    ['(?i)(a)\\1', 7, 'caseless backreference'],
+    ['(?i)(.)\\1', 7, 'caseless backreference'],
+    ['(?i)(a)\\1\\xe9', 7, 'caseless backreference'],
+    ['(a)(?i)\\1', 7, 'caseless backreference'],
+    ['(?i)(?<=(a)(?=\\1))b', 14, 'backreference'],
     ['a**', 2, 'quantifier'],
     ['(?z)', 2, 'inline option'],
     ['(*UTF)a', 0, '(*VERB)'],
@@ -111,5 +121,121 @@ describe('translate(): errors carry offset and construct', () => {
 
   it('rejects chars above 0xFF (the pattern is a binary string)', () => {
     expect(() => translate('\u0100', { mode: 'v2' })).toThrow(RegexTranslateError)
+  })
+})
+
+describe('POSIX syntax in classes: exactly where PCRE2 check_posix_syntax finds it', () => {
+  it.each([
+    // [ then = : . with no matching =] :] .] before a ] is an ordinary [
+    ['[\\\'\\" ?[=<>]+', '?[=', '?[='],
+    ['[[=<>]', 'x=y', '='],
+    ['[[.a]', 'z.a', '.'],
+    ['[x[=]', '[', '['],
+    ['[[=x]=]]', 'x=]]', 'x=]]'],
+    ['[[:a]', ':', ':'],
+    ['[:a[:digit:]b:]', '7', '7'],
+    ['[\\Q[:\\E]', ':', ':'],
+  ] as const)('%s is a plain class', (pattern, subject, match) => {
+    expect(run(pattern, subject)?.[0]).toBe(match)
+  })
+
+  it('CRS 3.3.4 942380 translates and matches', () => {
+    const p = String.raw`(?:\b(?:having\b ?(?:[\'\"][^=]{1,10}[\'\" ?[=<>]+|\d{1,10} ?[=<>]+)|(?i:having)\b\s+(?:'[^=]{1,10}'|\d{1,10})\s*?[=<>])|exists\s(?:s(?:elect\S(?:if(?:null)?\s\(|concat|top)|ystem\s\()|\b(?i:having)\b\s+\d{1,10}|'[^=]{1,10}'|\sselect)|(?i:\bexecute(?:\s{1,5}[\w\.$]{1,5}\s{0,3})?\()|(?i:\bcreate\s+?table.{0,20}?\()|(?i:\blike\W*?char\W*?\()|(?i:select.*?case)|(?i:from.*?limit)|(?i:order\sby))`
+    expect(run(p, "having 'a'[=1")?.[0]).toBe("having 'a'[=")
+    expect(run(p, "having 'a' ?[x")?.[0]).toBe("having 'a' ?[")
+    expect(run(p, 'having x')).toBeNull()
+  })
+
+  it('[[:<:]] and [[:>:]] are word boundaries (\\b(?=\\w), \\b(?<=\\w))', () => {
+    expect(translate('[[:<:]]a', { mode: 'v2' }).source).toBe('\\b(?=\\w)a')
+    expect(run('[[:<:]]a', 'ba')).toBeNull()
+    expect(run('[[:<:]]a', 'b a')?.index).toBe(2)
+    expect(run('a[[:>:]]', 'ab')).toBeNull()
+    expect(run('a[[:>:]]', 'ba b')?.index).toBe(1)
+  })
+})
+
+describe('caseless backreferences: the JS i flag, only where it provably changes nothing else', () => {
+  it('emits i and compares ASCII letters caselessly', () => {
+    const t = translate('(?i)(\\w+)=\\1', { mode: 'v2' })
+    expect(t.flags).toBe('i')
+    expect(run('(?i)(\\w+)=\\1', 'x FOO=foo')?.[0]).toBe('FOO=foo')
+    expect(run('(?i)([a-z]+)=\\1', 'ab=ac')).toBeNull()
+  })
+
+  it('non-caseless patterns keep no flags', () => {
+    expect(translate('(a)\\1', { mode: 'v2' }).flags).toBe('')
+    expect(translate('(?i)(a)(?-i:\\1)', { mode: 'v2' }).flags).toBe('')
+  })
+
+  it('bytes JS folds but PCRE does not are never folded', () => {
+    // closed sets only: [^\xe9\xc9] and [\xc0-\xfe] mean the same with and without i
+    expect(run('(?i)(a)\\1[^\\xe9\\xc9]', 'aA\xe9')).toBeNull()
+    expect(run('(?i)(a)\\1[^\\xe9\\xc9]', 'aAb')?.[0]).toBe('aAb')
+    // a group of non-letter high bytes: JS equates each only with itself, as PCRE does
+    expect(run('(?i)([\\x80-\\xbf\\xb5\\xff])\\1', '\xb5\xb5')?.[0]).toBe('\xb5\xb5')
+    expect(run('(?i)([\\x80-\\xbf\\xb5\\xff])\\1', '\xff\xb5')).toBeNull()
+  })
+
+  it('case-sensitive parts are allowed when i cannot change them', () => {
+    expect(run('([Aa])(?i)\\1', 'aA')?.[0]).toBe('aA')
+    expect(run('(?i)(\\d)(?-i:\\1)\\1', '111')?.[0]).toBe('111')
+  })
+
+  it('CRS 3.3.4 942130 translates with i and matches like PCRE', () => {
+    const p =
+      '(?i:[\\s\'"`()]*?\\b([\\d\\w]+)\\b[\\s\'"`()]*?(?:<(?:=(?:[\\s\'"`()]*?(?!\\b\\1\\b)[\\d\\w]+|>[\\s\'"`()]*?(?:\\b\\1\\b))|>?[\\s\'"`()]*?(?!\\b\\1\\b)[\\d\\w]+)|(?:not\\s+(?:regexp|like)|is\\s+not|>=?|!=|\\^)[\\s\'"`()]*?(?!\\b\\1\\b)[\\d\\w]+|(?:(?:sounds\\s+)?like|r(?:egexp|like)|=)[\\s\'"`()]*?(?:\\b\\1\\b)))'
+    expect(translate(p, { mode: 'v2' }).flags).toBe('i')
+    expect(run(p, 'foo LIKE Foo')?.[0]).toBe('foo LIKE Foo')
+    expect(run(p, "'a'='A'")?.[0]).toBe("'a'='A")
+    expect(run(p, 'id=5')).toBeNull()
+    expect(run(p, '\xe9=\xc9')).toBeNull()
+  })
+
+  it.each([
+    ['(?i)(.)\\1', 'group 1 (referenced at offset 7) can capture a Latin-1 letter'],
+    ['(?i)(\\W)\\1', 'can capture a Latin-1 letter'],
+    ['(?i)(a)\\1\\xe9', 'the i flag would change the atom at offset 9'],
+    ['(?i)(a)\\1(?-i)b', 'the i flag would change the atom at offset 14'],
+    ['(?i)(a)\\1[^\\xe9]', 'the i flag would change the atom at offset 9'],
+    ['(?i)(a)\\1(?<=\\xe9)', 'the i flag would change the atom at offset 13'],
+    ['(a)(?i)\\1', 'the i flag would change the atom at offset 1'],
+    ['(?i)(a)(?-i:\\1)\\1', 'the case-sensitive backreference at offset 12'],
+    ['(?i)(?<n>a)(?-i)\\k<n>(?i)\\k<n>', 'the case-sensitive backreference'],
+  ] as const)('rejects %s', (pattern, reason) => {
+    let err: unknown
+    try {
+      translate(pattern, { mode: 'v2' })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(RegexTranslateError)
+    expect((err as RegexTranslateError).construct).toBe('caseless backreference')
+    expect((err as RegexTranslateError).message).toContain(reason)
+  })
+
+  it('the linear plan keeps such patterns on V8 (RE2 has no backreferences), guarded when hazardous', () => {
+    const safe = compileRegex('(?i)^(\\w{1,8})=\\1$', { mode: 'v2' }).spec
+    expect(safe).toEqual({ source: safe.source, flags: 'i' })
+    const hazardous = compileRegex('(?i)(\\w+)\\s*\\s*\\s*=\\1', { mode: 'v2' }).spec
+    expect(hazardous.flags).toBe('i')
+    expect(hazardous.linear).toBeUndefined()
+    expect(hazardous.engine).toBeUndefined()
+    expect(hazardous.lengthCap).toBeGreaterThan(0)
+  })
+})
+
+describe('atomic groups inside lookbehinds (JS matches lookbehinds right to left)', () => {
+  it.each([
+    ['(?<=(?>ab))c', 'abc', 'c'],
+    ['(?<=a{2}+)b', 'aab', 'b'],
+    ['(a)(?<=(?>a)(?=\\1))a', 'baa', 'aa'],
+  ] as const)('%s on %s', (pattern, subject, match) => {
+    expect(run(pattern, subject)?.[0]).toBe(match)
+  })
+
+  it('stays exact in lookaheads nested in a lookbehind', () => {
+    expect(translate('(?<=(?=(?>a))a)b', { mode: 'v2' }).source).toBe('(?<=(?=(?:(?=(a))\\1))a)b')
+    expect(run('(?<!(?>ab))c', 'abc')).toBeNull()
   })
 })
