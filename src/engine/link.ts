@@ -138,9 +138,9 @@ function linkTarget(v: VariableRef, problems: string[]): LinkedTarget {
   if (impl === undefined) problems.push(`unknown variable ${v.name}`)
   let rx: RegExp | undefined
   if (v.keyRx !== undefined) {
-    let flags = v.keyRx.flags.replace(/[gy]/g, '')
-    if (!flags.includes('i')) flags += 'i'
-    if (!flags.includes('s')) flags += 's'
+    // the compiler translated the selector with PCRE_CASELESS already (v2 semantics); adding the
+    // JS `i` flag here would also fold Latin-1 letters, which PCRE does not
+    const flags = v.keyRx.flags.replace(/[gy]/g, '')
     try {
       rx = new RegExp(v.keyRx.source, flags)
     } catch {
