@@ -5,11 +5,16 @@
  * transformations accumulated so far).
  */
 import type { Action, Disruptive, DisruptiveName, Template } from '../bundle/schema'
-import { ACTION_ALIASES, ACTION_INFO, CTL_OPTIONS, foldTable, type ActionInfo } from './catalog'
+import { ACTIONS, ACTIONS_NOT_IMPLEMENTED, type ActionDef } from '../engine/actions'
+import { CTL_OPTIONS, foldTable } from './catalog'
 import { parseTemplate } from './macro'
 import type { RawAction } from './rule-syntax'
 
-const ACTION_LOOKUP = foldTable(Object.keys(ACTION_INFO), ACTION_ALIASES)
+/** v2's sanitize* spellings are folded to the sanitise* names */
+const ACTION_LOOKUP = foldTable(
+  Object.keys(ACTIONS).filter((n) => !n.startsWith('sanitize')),
+  Object.fromEntries(Object.keys(ACTIONS).filter((n) => n.startsWith('sanitize')).map((n) => [n, n.replace('sanitize', 'sanitise')])),
+)
 const CTL_LOOKUP = foldTable(Object.keys(CTL_OPTIONS))
 
 export class ActionProblem extends Error {
@@ -47,7 +52,7 @@ export interface ActionSet {
   /** runtime non-disruptive actions in order */
   actions: Action[]
   /** names of the actions present, canonical, with offsets (for chain/default checks) */
-  present: { name: string; info: ActionInfo; offset: number }[]
+  present: { name: string; info: ActionDef; offset: number }[]
 }
 
 export function emptyActionSet(): ActionSet {
@@ -91,7 +96,8 @@ function setvarAction(a: RawAction): Action {
   } else {
     const eq = v.indexOf('=')
     if (eq >= 0) {
-      value = v.slice(eq + 1)
+      // v2 skips blanks after '=' before looking for '+' / '-'
+      value = v.slice(eq + 1).replace(/^[ \t]+/, '')
       v = v.slice(0, eq)
       if (value.startsWith('+')) {
         op = '+'
@@ -170,7 +176,9 @@ export function buildActionSet(raw: RawAction[]): ActionSet {
   for (const a of raw) {
     const name = ACTION_LOOKUP.get(a.name.toLowerCase())
     if (name === undefined) throw new ActionProblem(`unknown action "${a.name}"`, a.offset)
-    const info = ACTION_INFO[name] as ActionInfo
+    const refused = ACTIONS_NOT_IMPLEMENTED[name]
+    if (refused !== undefined) throw new ActionProblem(`action "${name}" is not supported: ${refused}`, a.offset)
+    const info = ACTIONS[name] as ActionDef
     if (info.arg === 'none' && a.value !== undefined) {
       throw new ActionProblem(`action "${name}" takes no argument`, a.valueOffset)
     }

@@ -1,9 +1,10 @@
 /**
  * Macro templates: `%{TX.score}`, `%{MATCHED_VAR}`, `%{request_headers.host}` are parsed once at
- * build time into a Template (literal strings and { c, k } references). v2 splits the macro
- * name on the first '.'; the collection name is case-insensitive (canonicalised to upper case),
- * the key is kept as written (the engine compares keys case-insensitively). Text that only looks
- * like a macro start (`%{` without `}`) stays literal, as in v2.
+ * build time into a Template (literal strings and { c, k } references). As v2 (expand_macros):
+ * everything from `%{` to the first `}` is a macro, split at the first '.'; the collection name
+ * is case-insensitive (canonicalised to upper case), the key is kept as written (the engine
+ * compares keys case-insensitively); unknown names and `%{}` expand to nothing at run time.
+ * `%{` without a closing `}` stays literal.
  */
 import type { MacroRef, Template, TemplatePart } from '../bundle/schema'
 
@@ -18,11 +19,6 @@ export function parseTemplate(text: string): Template {
     const e = text.indexOf('}', s + 2)
     if (e < 0) break
     const inner = text.slice(s + 2, e)
-    if (!/^[A-Za-z_][A-Za-z0-9_]*(?:[.:][^{}]*)?$/.test(inner)) {
-      lit += text.slice(p, s + 2)
-      p = s + 2
-      continue
-    }
     lit += text.slice(p, s)
     if (lit !== '') parts.push(lit)
     lit = ''

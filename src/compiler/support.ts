@@ -18,22 +18,3 @@ export function operatorRefusal(name: string): string | undefined {
   if (OPERATORS[name] !== undefined) return undefined
   return NOT_IMPLEMENTED[name] ?? OPERATOR_REFUSALS[name]
 }
-
-/** Variables that cannot exist at the edge. */
-const VARIABLE_REFUSALS: Record<string, string> = {
-  SCRIPT_BASENAME: 'there is no script file at the edge (Apache handler variable)',
-  SCRIPT_FILENAME: 'there is no script file at the edge (Apache handler variable)',
-  SCRIPT_GID: 'there is no script file at the edge (Apache handler variable)',
-  SCRIPT_GROUPNAME: 'there is no script file at the edge (Apache handler variable)',
-  SCRIPT_MODE: 'there is no script file at the edge (Apache handler variable)',
-  SCRIPT_UID: 'there is no script file at the edge (Apache handler variable)',
-  SCRIPT_USERNAME: 'there is no script file at the edge (Apache handler variable)',
-  WEBSERVER_ERROR_LOG: 'there is no web server error log at the edge',
-  STREAM_INPUT_BODY: 'stream body inspection (@rsub) is not supported',
-  STREAM_OUTPUT_BODY: 'stream body inspection (@rsub) is not supported',
-  SDBM_DELETE_ERROR: 'persistent collections live in Workers KV, not SDBM',
-}
-
-export function variableRefusal(name: string): string | undefined {
-  return VARIABLE_REFUSALS[name]
-}

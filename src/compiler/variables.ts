@@ -4,13 +4,13 @@
  * what the engine evaluates.
  */
 import type { VariableRef } from '../bundle/schema'
-import { foldTable, VARIABLE_ALIASES, VARIABLE_KINDS } from './catalog'
+import { VARIABLES, VARIABLES_NOT_AVAILABLE } from '../engine/variables/table'
+import { foldTable } from './catalog'
 import { compileRegexOrThrow } from './regex-bridge'
 import type { RawVariable } from './rule-syntax'
 import type { CompileState } from './state'
-import { variableRefusal } from './support'
 
-const VARIABLE_LOOKUP = foldTable(Object.keys(VARIABLE_KINDS), VARIABLE_ALIASES)
+const VARIABLE_LOOKUP = foldTable([...Object.keys(VARIABLES), ...Object.keys(VARIABLES_NOT_AVAILABLE)])
 
 /** XPath expressions the XML body processor answers (v2 semantics for these two). */
 const SUPPORTED_XPATH = new Set(['/*', '//@*'])
@@ -37,9 +37,14 @@ export function buildVariables(state: CompileState, raw: RawVariable[]): Variabl
 export function buildVariable(_state: CompileState, v: RawVariable): VariableRef {
   const name = canonicalVariable(v.name)
   if (name === undefined) throw new VariableProblem(`unknown variable "${v.name}"`, v.offset)
-  const refusal = variableRefusal(name)
+  const refusal = VARIABLES_NOT_AVAILABLE[name]
   if (refusal !== undefined) throw new VariableProblem(`variable ${name} is not available: ${refusal}`, v.offset)
-  const kind = VARIABLE_KINDS[name]
+  const info = VARIABLES[name]
+  const kind = info?.kind
+  if (info?.keyRequired && v.key === undefined) {
+    // v2: "Missing mandatory parameter for variable TX" (TX:/regex/ is fine)
+    throw new VariableProblem(`variable ${name} needs a key (e.g. ${name}:name or ${name}:/regex/)`, v.offset)
+  }
   const ref: VariableRef = { name }
   if (v.count) ref.count = true
   if (v.exclude) ref.exclude = true

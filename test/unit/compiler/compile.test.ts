@@ -88,6 +88,15 @@ describe('rules', () => {
       { name: 'setvar', collection: 'TX', key: 'score', op: '+', value: [{ c: 'TX', k: 'critical_anomaly_score' }] },
     ])
   })
+  it('expands any %{...} up to the first } as a macro, as v2 does', () => {
+    const r = rule(ok(`SecRule ARGS "@rx a" "id:1,msg:'%{tx.n and %{ bad } %{} %{x'"`), 1)
+    expect(r.msg).toEqual([{ c: 'TX', k: 'n and %{ bad ' }, ' ', { c: '' }, ' %{x'])
+  })
+  it('skips blanks after = in setvar before looking for + or - (v2)', () => {
+    expect(rule(ok('SecAction "id:1,pass,setvar:tx.a= +5"'), 1).actions).toEqual([
+      { name: 'setvar', collection: 'TX', key: 'a', op: '+', value: '5' },
+    ])
+  })
   it('reads every setvar form', () => {
     const b = ok(`SecAction "id:1,pass,setvar:tx.a=1,setvar:tx.b=+2,setvar:tx.c=-3,setvar:!tx.d,setvar:tx.e,setvar:ip.f=x"`)
     expect(rule(b, 1).actions).toEqual([
