@@ -14,7 +14,11 @@ import { geoRecordFromEdge } from '../engine/operators/index'
  *   sorted by name; values are UTF-8-decoded text, re-encoded here to their bytes;
  * - Cloudflare replaces the client's Accept-Encoding (it negotiates compression itself) and
  *   keeps the client's value in request.cf.clientAcceptEncoding: we restore the client's value
- *   (or remove the header when the client sent none), in the inspected AND the forwarded request.
+ *   (or remove the header when the client sent none), in the inspected AND the forwarded request;
+ * - workerd passes both Content-Length and Transfer-Encoding on when a client sends both (and
+ *   reads the body as chunked): we drop Content-Length, as RFC 9112 6.3 requires of an
+ *   intermediary and as httpd does before ModSecurity sees the request (a request-smuggling
+ *   pattern must not reach the origin).
  */
 export interface Inbound {
   method: string
@@ -78,6 +82,7 @@ export function buildInbound(request: Request): Inbound {
     if (cf.clientAcceptEncoding === '') headers.delete('accept-encoding')
     else headers.set('accept-encoding', cf.clientAcceptEncoding)
   }
+  if (headers.has('transfer-encoding')) headers.delete('content-length')
   const pairs: [string, string][] = []
   for (const [name, value] of headers) pairs.push([utf8ToBinary(name), utf8ToBinary(value)])
   const target = requestTarget(url)

@@ -64,8 +64,8 @@ export function buildOriginScript(): Promise<string> {
 export interface WafWorker {
   name: string
   script: string
-  /** requests to http://<host>/... go to this Worker */
-  host: string
+  /** requests to http://<host>/... go to this Worker; undefined: every request (one Worker only) */
+  host?: string
   bindings?: Record<string, string>
 }
 
@@ -80,8 +80,11 @@ export interface Running {
   dispose(): Promise<void>
 }
 
-function collect(stream: Readable, into: string[]): void {
-  createInterface({ input: stream }).on('line', (line) => into.push(line))
+function collect(stream: Readable, into: string[], onLine: ((line: string) => void) | undefined): void {
+  createInterface({ input: stream }).on('line', (line) => {
+    into.push(line)
+    onLine?.(line)
+  })
 }
 
 /**
@@ -92,7 +95,7 @@ function collect(stream: Readable, into: string[]): void {
 export async function startWorkers(
   wafs: WafWorker[],
   origin: { originScript: string } | { originUrl: string },
-  port = 0,
+  opts: { port?: number; onLine?: (line: string) => void } = {},
 ): Promise<Running> {
   const logs: string[] = []
   const workers: WorkerOptions[] = []
@@ -103,7 +106,7 @@ export async function startWorkers(
       modules: true,
       script: w.script,
       compatibilityDate: COMPATIBILITY_DATE,
-      routes: [`${w.host}/*`],
+      ...(w.host !== undefined ? { routes: [`${w.host}/*`] } : {}),
       bindings: { ORIGIN_URL: inWorkerd ? 'http://origin.test' : origin.originUrl, ...w.bindings },
       kvNamespaces: ['COLLECTIONS'],
       r2Buckets: ['AUDIT'],
@@ -121,11 +124,11 @@ export async function startWorkers(
   }
   const mf = new Miniflare({
     host: '127.0.0.1',
-    port,
+    port: opts.port ?? 0,
     cf: false,
     handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      collect(stdout, logs)
-      collect(stderr, logs)
+      collect(stdout, logs, opts.onLine)
+      collect(stderr, logs, opts.onLine)
     },
     workers,
   })

@@ -396,6 +396,21 @@ describe('forwarding', () => {
     expect(digest).toContain(`[data "${r.bodySha1}"]`)
   })
 
+  it('drops Content-Length when Transfer-Encoding is present (RFC 9112 6.3)', async () => {
+    const s = await send('on.test', '/smuggle', {
+      method: 'POST',
+      body: 'foo=bar',
+      chunked: true,
+      headers: { 'content-type': 'application/octet-stream', 'Content-Length': '3' },
+    })
+    expect(s.status).toBe(200)
+    const r = await received(s.id)
+    expect(r?.bodyHex).toBe(Buffer.from('foo=bar').toString('hex'))
+    const names = new Map(r?.headers)
+    expect(names.get('content-length') === '3').toBe(false)
+    expect(names.has('content-length') && names.has('transfer-encoding')).toBe(false)
+  })
+
   it('a forwarded ProcessPartial body keeps its Content-Length', async () => {
     const late = 'q'.repeat(3000)
     const s = await send('partial.test', '/upload', {
