@@ -15,6 +15,6 @@ const passed = report.numPassedTests ?? 0
 const failed = report.numFailedTests ?? 0
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
 const brokenFiles = report.numFailedTestSuites ?? 0
-if (brokenFiles > 0) console.log(`${brokenFiles} test file(s) failed`)
+if (brokenFiles > 0) console.log(`${brokenFiles} test suite(s) failed`)
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exit(failed > 0 || brokenFiles > 0 || report.success === false || passed === 0 ? 1 : 0)
