@@ -168,6 +168,26 @@ const BEHAVIOURS: Record<string, () => Promise<void>> = {
   },
 }
 
+/** Further runtime facts the Worker works with (README "What a Worker sees of a request"). */
+const FACTS: Record<string, () => Promise<void>> = {
+  'dot segments are removed and \\ becomes /': async () => {
+    const r = await send(`GET /a/./b/../c\\d?x=/../y HTTP/1.1\r\n${H}\r\n`)
+    expect(r.reflected?.url).toBe('http://localhost/a/c/d?x=/../y')
+  },
+  'repeated headers arrive joined with ", "': async () => {
+    const r = await send(`GET / HTTP/1.1\r\n${H}X-Dup: one\r\nX-Dup: two\r\n\r\n`)
+    expect(headerOf(r.reflected, 'x-dup')).toBe('one, two')
+  },
+  'header values arrive UTF-8-decoded, invalid bytes as U+FFFD': async () => {
+    const r = await send(`GET / HTTP/1.1\r\n${H}X-Text: caf\xc3\xa9 \xff\r\n\r\n`)
+    expect(headerOf(r.reflected, 'x-text')).toBe('caf\u00e9 \ufffd')
+  },
+}
+
+describe('runtime facts the Worker relies on', () => {
+  for (const [name, demo] of Object.entries(FACTS)) it(name, demo)
+})
+
 describe('workerd behaviours behind the platform overrides', () => {
   for (const [name, demo] of Object.entries(BEHAVIOURS)) it(name, demo)
 
