@@ -5,7 +5,7 @@ import { contentLength, readPrefix, rejoin } from './body'
 import { engineOverride, failMode, type Env } from './env'
 import { buildInbound, type Inbound } from './inbound'
 import { handleOps } from './ops'
-import { originRequest } from './origin'
+import { originRequest, outboundRequest, type OutboundBody } from './origin'
 import { failureResponse, interruptionResponse } from './outcome'
 import { inspectedMimeType } from './response-inspect'
 import type { LinkedWaf } from './waf-program'
@@ -61,32 +61,39 @@ export async function handleRequest(
   if (ops !== undefined) return ops
 
   const mode: RuleEngineMode = engineOverride(env) ?? waf.program.config.ruleEngine
-  if (mode === 'Off') return passThrough(inbound, request.body, env, fetchOrigin)
+  // GET/HEAD with a body: forwarded by copying a Request (see outboundRequest)
+  let source: Request | undefined =
+    (inbound.method === 'GET' || inbound.method === 'HEAD') && request.body !== null ? request : undefined
+  if (mode === 'Off') return fetchOrigin(originRequest(inbound, request.body, env, source))
 
   const client = inbound.engine.clientAddress
   let tx: Transaction | undefined
-  let forwardBody: Uint8Array | ReadableStream<Uint8Array> | null = null
+  let forwardBody: OutboundBody = request.body
   let itp: Interruption | undefined
   try {
     tx = new Transaction(waf.forMode(mode), inbound.engine)
     itp = await tx.processRequestHeaders()
     if (itp === undefined) {
-      forwardBody = request.body
       if (tx.state.requestBodyAccess && request.body !== null) {
+        if (source !== undefined) source = request.clone()
         const limit = tx.state.requestBodyLimit
         const prefix = await readPrefix(request.body, limit)
         // the engine sees at most limit + 1 bytes: enough to know the limit was exceeded
         inbound.engine.body = bytesToBinary(
           prefix.complete ? prefix.bytes : prefix.bytes.subarray(0, limit + 1),
         )
-        forwardBody = rejoin(prefix, contentLength(inbound.headers), (p) => ctx.waitUntil(p))
+        if (source !== undefined) {
+          // the clone carries the whole body to the origin
+          prefix.rest?.cancel().catch(() => undefined)
+          forwardBody = null
+        } else forwardBody = rejoin(prefix, contentLength(inbound.headers), (p) => ctx.waitUntil(p))
       }
       itp = await tx.processRequestBody()
     }
   } catch (e) {
     const id = tx?.state.uniqueId ?? '-'
     log(errorLine(client, id, 'request inspection failed', e))
-    if (failMode(env) === 'open') return passThrough(inbound, forwardBody ?? request.body, env, fetchOrigin)
+    if (failMode(env) === 'open') return fetchOrigin(originRequest(inbound, forwardBody, env, source))
     return failureResponse(id, inbound.method, env.BLOCK_PAGE)
   }
   const t = tx
@@ -95,15 +102,16 @@ export async function handleRequest(
   if (itp !== undefined) {
     finish()
     if (itp.kind === 'proxy' && itp.location !== undefined && itp.location !== '') {
-      return proxyTo(inbound, forwardBody, itp.location, fetchOrigin, log, client, t.state.uniqueId)
+      return proxyTo(inbound, forwardBody, source, itp.location, fetchOrigin, log, client, t.state.uniqueId)
     }
     if (forwardBody instanceof ReadableStream) forwardBody.cancel().catch(() => undefined)
+    source?.body?.cancel().catch(() => undefined)
     return interruptionResponse(itp, t.state.uniqueId, inbound.method, env.BLOCK_PAGE)
   }
 
   let upstream: Response
   try {
-    upstream = await fetchOrigin(originRequest(inbound, forwardBody, env))
+    upstream = await fetchOrigin(originRequest(inbound, forwardBody, env, source))
   } catch (e) {
     log(errorLine(client, t.state.uniqueId, 'origin unreachable', e))
     upstream = new Response('Bad Gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } })
@@ -171,7 +179,8 @@ async function inspectResponse(
 /** The `proxy` action: the inspected request goes to the rule's URL instead of the origin. */
 async function proxyTo(
   inbound: Inbound,
-  body: Uint8Array | ReadableStream<Uint8Array> | null,
+  body: OutboundBody,
+  source: Request | undefined,
   target: string,
   fetchOrigin: OriginFetch,
   log: (line: string) => void,
@@ -179,28 +188,11 @@ async function proxyTo(
   uniqueId: string,
 ): Promise<Response> {
   try {
-    const noBody = body === null || (body instanceof Uint8Array && body.length === 0)
-    return await fetchOrigin(
-      new Request(target, {
-        method: inbound.method,
-        headers: inbound.headers,
-        body: noBody ? null : body,
-        redirect: 'manual',
-      }),
-    )
+    return await fetchOrigin(outboundRequest(target, inbound.method, inbound.headers, body, source))
   } catch (e) {
     log(errorLine(client, uniqueId, 'proxy target unreachable', e))
     return new Response('Bad Gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } })
   }
-}
-
-async function passThrough(
-  inbound: Inbound,
-  body: Uint8Array | ReadableStream<Uint8Array> | null,
-  env: Env,
-  fetchOrigin: OriginFetch,
-): Promise<Response> {
-  return fetchOrigin(originRequest(inbound, body, env))
 }
 
 /** Phase 5, the alert log, persistent collections. Runs after the answer. */

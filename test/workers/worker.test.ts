@@ -350,6 +350,9 @@ describe('WAF_ENGINE override', () => {
     const big = await send('on-off.test', '/override-off', { method: 'POST', body: 'x'.repeat(5000) })
     expect(big.status).toBe(200)
     expect((await received(big.id))?.bodyLength).toBe(5000)
+    const getBody = await send('on-off.test', '/override-off', { body: 'abc' })
+    expect(getBody.status).toBe(200)
+    expect((await received(getBody.id))?.bodyLength).toBe(3)
     // the alert lines of the other tests are written by now; none is about these requests
     await new Promise((r) => setTimeout(r, 100))
     expect(w.logs.some((l) => l.includes('[uri "/override-off"]'))).toBe(false)
@@ -385,6 +388,8 @@ describe('forwarding', () => {
     expect(got.get('content-type')).toBe('application/octet-stream')
     expect(got.get('content-length')).toBe('256')
     expect(got.get('accept-encoding')).toBe('identity;q=1, foo')
+    // ORIGIN_URL names the origin: the Host is the origin's, not the client's
+    expect(got.get('host')).not.toBe('on.test')
     // what the WAF inspected, from its alert lines (rules 1020-1022 log it)
     const uidLine = await w.waitForLog((l) => l.includes('[id "1022"]') && l.includes('/p/a%20th;x'))
     const uid = /\[unique_id "([^"]+)"\]/.exec(uidLine)?.[1] ?? ''
@@ -394,6 +399,20 @@ describe('forwarding', () => {
     expect(await alertFor(uid, 1023)).toContain('[data "identity;q=1, foo"]')
     const digest = await alertFor(uid, 1021)
     expect(digest).toContain(`[data "${r.bodySha1}"]`)
+  })
+
+  it('a GET with a body is inspected and forwarded with it', async () => {
+    const s = await send('on.test', '/get-body', {
+      body: 'abc',
+      headers: { 'content-type': 'application/octet-stream' },
+    })
+    expect(s.status).toBe(200)
+    expect((await received(s.id))?.bodyHex).toBe(Buffer.from('abc').toString('hex'))
+    const blocked = await send('on.test', '/get-body', {
+      body: 'BODYATTACK',
+      headers: { 'content-type': 'application/octet-stream' },
+    })
+    expect(blocked.status).toBe(403)
   })
 
   it('drops Content-Length when Transfer-Encoding is present (RFC 9112 6.3)', async () => {
