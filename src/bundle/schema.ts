@@ -80,6 +80,13 @@ export interface RegexSpec {
    * keeps earlier iterations' values as PCRE does (JS resets them at each iteration).
    */
   repeatCaptures?: true
+  /**
+   * Optional, additive (older engines ignore it): required literals computed from the pattern at
+   * build time (src/compiler/regex/prefilter.ts). Every match contains at least one of these
+   * ASCII-lower-case strings, compared with ASCII case folded, so the engine does not run the
+   * regex on a subject that contains none of them. Absent: no selective requirement.
+   */
+  prefilter?: string[]
 }
 
 export interface VariableRef {
@@ -216,6 +223,8 @@ export interface EngineConfig {
   unicodeCodePage?: number
   /** SecUnicodeMapFile contents for the selected code page: unicode code point -> byte */
   unicodeMap?: [number, number][]
+  /** SecHttpBlKey: Project Honey Pot access key, put before the reversed address by @rbl with an httpbl.org zone */
+  httpBlKey?: string
 }
 
 export const DEFAULT_ENGINE_CONFIG: EngineConfig = {

@@ -163,6 +163,8 @@ export const DIRECTIVES: Record<string, DirectiveEntry> = {
   SecPcreMatchLimit: set('pcreMatchLimit', (n) => num(n, 1)),
   SecWebAppId: set('webAppId', (n) => one(n, 'an application name').value),
   SecSensorId: set('sensorId', (n) => one(n, 'a sensor name').value),
+  // v2 keeps the key as given; @rbl puts it before the reversed address for httpbl.org zones
+  SecHttpBlKey: set('httpBlKey', (n) => one(n, 'a Project Honey Pot access key').value),
   SecCookieFormat: set('cookieFormat', (n) => (choice(n, ['0', '1'] as const) === '1' ? 1 : 0)),
   SecUnicodeCodePage: set('unicodeCodePage', (n) => num(n, 1)),
   SecUnicodeMapFile: { kind: 'compile', handler: unicodeMapFile },
@@ -197,7 +199,6 @@ export const DIRECTIVES: Record<string, DirectiveEntry> = {
   SecHashParam: warn('the HMAC hash engine is not supported'),
   SecHashMethodRx: warn('the HMAC hash engine is not supported'),
   SecHashMethodPm: warn('the HMAC hash engine is not supported'),
-  SecHttpBlKey: warn('@rbl is not supported (no DNS at the edge)'),
   SecInterceptOnError: warn('the engine never fails a request on an internal error; it logs and continues'),
   SecPcreMatchLimitRecursion: warn('JavaScript regexes have no recursion limit; see README (regex guard)'),
   SecRemoteRulesFailAction: warn('SecRemoteRules is not supported'),

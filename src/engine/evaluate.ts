@@ -11,8 +11,9 @@ import type { TxState } from './tx-state'
  * every link matches in turn; on a match the rule's resolved skip/skipAfter (jumpTo) moves the
  * cursor; an interruption or allow ends the phase. MATCHED_VARS is emptied before each chain.
  *
- * Synchronous unless an initcol had to wait for the store: then the loop stops after that rule
- * and returns a Promise that resumes it once the load settled (the only async seam).
+ * Synchronous unless something must wait, and then the loop returns a Promise that resumes it:
+ * an initcol waiting for the store stops the loop after that rule; an asynchronous operator
+ * (@rbl) waiting for DNS answers stops it before its rule or link runs (resumeAfterLookups).
  */
 export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Promise<void> {
   const rules = tx.program.phases[phase - 1]
@@ -35,6 +36,7 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
     const mv = tx.matchedVars
     if (mv.length !== 0) mv.length = 0
     const res = evalChain(tx, r)
+    if (res === SUSPENDED) return resumeAfterLookups(tx, phase, i)
     if (mv.length !== 0) mv.length = 0
     const next = res === RuleResult.Match && r.jumpTo !== undefined && r.jumpTo > i ? r.jumpTo : i + 1
     if (tx.pendingLoads.length > 0) {
@@ -47,9 +49,17 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
   }
 }
 
-function evalChain(tx: TxState, starter: LinkedRule): RuleResult {
-  let r = starter
+/** evalChain: an asynchronous operator waits for DNS answers (see resumeAfterLookups). */
+const SUSPENDED = 4
+
+/** A chain from `from` (its starter, or the link a suspended chain resumes at). */
+function evalChain(tx: TxState, from: LinkedRule): RuleResult | typeof SUSPENDED {
+  let r = from
   for (;;) {
+    if (r.asyncOp && probeStartsLookups(tx, r)) {
+      tx.suspendedLink = r
+      return SUSPENDED
+    }
     const res = evalRule(tx, r)
     if (res !== RuleResult.Match) return res
     const next = r.next
@@ -57,4 +67,48 @@ function evalChain(tx: TxState, starter: LinkedRule): RuleResult {
     if (tx.ruleEngine === 'Off') return RuleResult.NoMatch
     r = next
   }
+}
+
+/**
+ * The probe of a rule whose operator is asynchronous (@rbl, dns.ts): the rule is evaluated with
+ * ctx.probe set, where such an operator only asks for the names it needs and never matches, so
+ * nothing else happens (no action, capture or message). True when lookups were started: the
+ * rule must wait for them. Only rules with LinkedRule.asyncOp get here.
+ */
+function probeStartsLookups(tx: TxState, r: LinkedRule): boolean {
+  const ctx = tx.opCtx
+  ctx.probe = true
+  try {
+    evalRule(tx, r)
+  } finally {
+    ctx.probe = false
+  }
+  return tx.pendingLookups.length > 0
+}
+
+/**
+ * Rule i of the phase waits for DNS answers: once they are in, its chain continues at the link
+ * that asked (tx.suspendedLink; links before it matched and ran their actions and are not
+ * evaluated again, MATCHED_VARS is kept), then the rest of the loop body of runPhase for rule i
+ * runs (keep the two in step) and the phase goes on from the next rule.
+ */
+function resumeAfterLookups(tx: TxState, phase: PhaseNumber, i: number): Promise<void> {
+  const waits = tx.pendingLookups.splice(0)
+  return Promise.all(waits).then(() => {
+    const r = (tx.program.phases[phase - 1] as readonly LinkedRule[])[i] as LinkedRule
+    const link = tx.suspendedLink ?? r
+    tx.suspendedLink = undefined
+    const res = evalChain(tx, link)
+    if (res === SUSPENDED) return resumeAfterLookups(tx, phase, i)
+    const mv = tx.matchedVars
+    if (mv.length !== 0) mv.length = 0
+    const next = res === RuleResult.Match && r.jumpTo !== undefined && r.jumpTo > i ? r.jumpTo : i + 1
+    if (tx.pendingLoads.length > 0) {
+      const loads = tx.pendingLoads.splice(0)
+      const stop = res === RuleResult.Intercepted
+      return Promise.all(loads).then(() => (stop ? undefined : runPhase(tx, phase, next)))
+    }
+    if (res === RuleResult.Intercepted) return undefined
+    return runPhase(tx, phase, next)
+  })
 }

@@ -4,7 +4,8 @@
  *   const program = loadProgram(bundle)                  // once per isolate
  *   const tx = new Transaction(program, request)         // per request (EngineRequest)
  *   await tx.processRequestHeaders()                     // Interruption | undefined (a Promise only
- *   await tx.processRequestBody(body)                    //   while an initcol waits for the store)
+ *   await tx.processRequestBody(body)                    //   while an initcol waits for the store
+ *                                                        //   or an @rbl rule for DNS answers)
  *   await tx.processResponseHeaders(status, 'HTTP/1.1', headers)
  *   await tx.processResponseBody(body)
  *   await tx.processLogging()                            // phase 5 always runs
@@ -17,6 +18,8 @@
  *   still get values (variables/uri.ts); TIME* are UTC; FULL_REQUEST is request line, headers
  *   and body joined by LF (2.9.7's own value is garbled);
  * - GEO is filled by @geoLookup from the request's edge geolocation, not a GeoIP database;
+ * - @rbl resolves through a DnsResolver given to loadProgram/Transaction (DNS-over-HTTPS in the
+ *   Worker); a failed lookup or no resolver sets TX:RBL_LOOKUP_FAILED (operators/rbl.ts);
  * - `proxy` returns an interruption of kind 'proxy' for the Worker to forward; exec, append,
  *   prepend and pause are refused (actions/index.ts ACTIONS_NOT_IMPLEMENTED);
  * - persistent collections live in a PersistentStore (KV in the Worker) instead of SDBM files;
@@ -43,6 +46,7 @@ export {
   type ActionGroup,
 } from './actions/index'
 export { MemoryStore, type PersistentStore, type StoredRecord, type MaybePromise } from './collections/store'
-export { OPERATORS } from './operators'
+export { MAX_LOOKUPS_PER_TRANSACTION, type DnsResolver, type DnsLookups } from './dns'
+export { OPERATORS, RBL_LOOKUP_FAILED } from './operators'
 export { TRANSFORMATIONS } from './transformations'
 export { bytesToBinary, binaryToBytes, utf8ToBinary, type BinaryString } from './bytes'

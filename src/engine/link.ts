@@ -3,6 +3,7 @@ import type { Bundle, PhaseNumber, Rule, VariableRef } from '../bundle/schema'
 import { linkAction } from './actions/link-action'
 import type { BodyOptions, BodyProcessor } from './body/types'
 import type { PersistentStore } from './collections/store'
+import type { DnsResolver } from './dns'
 import { asciiLower } from './log-escape'
 import { templateText } from './macro'
 import { OPERATORS } from './operators'
@@ -31,6 +32,8 @@ export interface LoadOptions {
   store?: PersistentStore
   /** options for the body processors (keep uploaded file contents for FILES_TMP_CONTENT) */
   bodyOptions?: BodyOptions
+  /** DNS resolver for @rbl (the Worker: DNS-over-HTTPS); without one @rbl never matches (dns.ts) */
+  resolver?: DnsResolver
 }
 
 export class BundleError extends Error {
@@ -93,6 +96,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     targetSetCount: ctx.sets.size,
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
     store: options.store,
+    resolver: options.resolver,
     bodyOptions: options.bodyOptions ?? {},
     files,
   }
@@ -228,6 +232,7 @@ function linkRule(
     op: rule.op,
     opDef: opDef ?? null,
     opFn: undefined,
+    asyncOp: opDef?.async === true,
     chain: chain ?? { fns: [], names: [], nodes: [] },
     actions: rule.actions.map(linkAction),
     disruptive: disruptiveOf(rule),

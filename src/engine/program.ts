@@ -1,6 +1,7 @@
 import type { Bundle, EngineConfig, OperatorRef, PhaseNumber, Rule, Template } from '../bundle/schema'
 import type { BodyOptions, BodyProcessor } from './body/types'
 import type { PersistentStore } from './collections/store'
+import type { DnsResolver } from './dns'
 import type { OperatorDef, OperatorFn } from './operators/types'
 import type { TransformEnv, TransformFn } from './transformations/types'
 import type { VariableImpl } from './variables/registry'
@@ -18,6 +19,8 @@ export interface Program {
   readonly transformEnv: TransformEnv
   readonly bodyProcessors: Readonly<Record<string, BodyProcessor>>
   readonly store: PersistentStore | undefined
+  /** resolver for @rbl (LoadOptions.resolver); a Transaction may bring its own */
+  readonly resolver?: DnsResolver
   readonly bodyOptions: BodyOptions
   /** number of rules and chain links (LinkedRule.serial is below it) */
   readonly ruleCount: number
@@ -143,6 +146,8 @@ export interface LinkedRule {
   readonly opDef: OperatorDef | null
   /** linked on first use */
   opFn: OperatorFn | undefined
+  /** the operator is asynchronous (OperatorDef.async, @rbl): probed before it runs, see dns.ts */
+  readonly asyncOp: boolean
   readonly chain: LinkedChain
   readonly actions: readonly LinkedAction[]
   readonly disruptive: LinkedDisruptive

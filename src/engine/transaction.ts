@@ -3,6 +3,7 @@ import type { MatchRecord } from './alert'
 import type { BinaryString } from './bytes'
 import { persistCollections } from './actions/persistence'
 import type { PersistentStore } from './collections/store'
+import { TxDns, type DnsResolver } from './dns'
 import { runPhase } from './evaluate'
 import { expand } from './macro'
 import type { GeoRecord, OperatorContext } from './operators/types'
@@ -20,6 +21,8 @@ export interface TransactionOptions {
   store?: PersistentStore
   /** initial ENV entries (v2 ENV reads the web server's environment) */
   env?: Readonly<Record<string, string>>
+  /** overrides the program's DNS resolver for @rbl (see dns.ts) */
+  resolver?: DnsResolver
 }
 
 export type PhaseResult = Interruption | undefined | Promise<Interruption | undefined>
@@ -28,7 +31,8 @@ export type PhaseResult = Interruption | undefined | Promise<Interruption | unde
  * One HTTP transaction through the five ModSecurity phases. Call the process methods in order;
  * each runs its phase (and any earlier phase not run yet) and returns the interruption, if the
  * transaction is interrupted. Phases are synchronous; a method returns a Promise only when an
- * initcol had to wait for the persistent store. Phase 5 always runs, even after an interruption.
+ * initcol had to wait for the persistent store or an @rbl rule for DNS answers (dns.ts). Phase 5
+ * always runs, even after an interruption.
  * v2 phase gating: after an interruption only phase 5 runs; `allow` skips phases 2-4,
  * `allow:request` skips phase 2, `allow:phase` only ends the current phase.
  */
@@ -62,6 +66,11 @@ export class Transaction {
         },
       },
     }
+    // @rbl (dns.ts): the probe flag, SecHttpBlKey, and this transaction's DNS answers
+    ctx.probe = false
+    if (program.config.httpBlKey !== undefined) ctx.httpBlKey = program.config.httpBlKey
+    const resolver = options.resolver ?? program.resolver
+    if (resolver !== undefined) ctx.dns = new TxDns(resolver, s.pendingLookups)
     s.opCtx = ctx
     if (options.env !== undefined)
       for (const k of Object.keys(options.env)) s.env.set(k, options.env[k] ?? '')
@@ -185,7 +194,7 @@ export class Transaction {
 
   // -- internals --
 
-  /** serialise calls: when a phase is waiting for the store, the next call waits for it */
+  /** serialise calls: when a phase is waiting (store, DNS), the next call waits for it */
   private step(fn: () => void | Promise<void>): PhaseResult {
     if (this.pending !== undefined) {
       const p = this.pending.then(() => this.step(fn))

@@ -5,7 +5,7 @@ import { Collection } from './collections/collection'
 import type { PersistentCollection } from './collections/persistent'
 import type { PersistentStore } from './collections/store'
 import type { OperatorContext } from './operators/types'
-import type { LinkedTarget, Program } from './program'
+import type { LinkedRule, LinkedTarget, Program } from './program'
 import type { EngineRequest, Interruption } from './request'
 import type { MatchRecord } from './alert'
 import { collectionItem, scalarItem, type Item } from './variables/item'
@@ -118,6 +118,10 @@ export class TxState {
   allowScope: AllowScope = 'none'
   /** loads in flight started by initcol in the current rule */
   readonly pendingLoads: Promise<void>[] = []
+  /** DNS lookups in flight started by the probe of an asynchronous operator (dns.ts) */
+  readonly pendingLookups: Promise<void>[] = []
+  /** the rule or chain link the phase resumes at once pendingLookups settled (evaluate.ts) */
+  suspendedLink: LinkedRule | undefined = undefined
 
   // caches
   readonly tcache = new Map<string, Map<number, string>>()

@@ -13,6 +13,7 @@ import { noMatch } from './no-match'
 import { NOT_IMPLEMENTED } from './not-implemented'
 import { pm } from './pm'
 import { pmf, pmFromFile } from './pm-from-file'
+import { rbl } from './rbl'
 import { rx } from './rx'
 import { streq } from './streq'
 import { strmatch } from './strmatch'
@@ -29,6 +30,7 @@ export { NOT_IMPLEMENTED } from './not-implemented'
 export { parsePmFile } from './pm-from-file'
 export { parseIpFile } from './ip-match-from-file'
 export { geoRecordFromEdge } from './geo-lookup'
+export { RBL_LOOKUP_FAILED } from './rbl'
 
 /**
  * The operator registry, keyed by canonical SecLang name (without '@'). The compiler validates
@@ -66,6 +68,7 @@ export const OPERATORS: Record<string, OperatorDef> = {
   pm,
   pmf,
   pmFromFile,
+  rbl,
   rx,
   streq,
   strmatch,

@@ -6,7 +6,6 @@ export const NOT_IMPLEMENTED: Record<string, string> = {
   rsub: 'rewrites STREAM_INPUT_BODY/STREAM_OUTPUT_BODY (SecStream*BodyInspection); the engine inspects bodies but never rewrites them, and v2 uses POSIX regex syntax here',
   inspectFile:
     'runs an external program or Lua script on uploaded files; a Worker has no processes, no file system and no Lua',
-  rbl: 'needs DNS lookups per request; a Worker has no DNS resolver (a DNS-over-HTTPS variant would make rule evaluation asynchronous)',
   fuzzyHash:
     'ssdeep fuzzy hashing is not implemented, and the reference ModSecurity 2.9.7 build has no ssdeep support either ("not compiled with ssdeep support")',
   validateDTD:

@@ -1,4 +1,5 @@
 import type { BinaryString } from '../bytes'
+import type { DnsLookups } from '../dns'
 import type { OperatorParams, OperatorRef, Template } from '../../bundle/schema'
 
 /**
@@ -38,6 +39,16 @@ export interface OperatorContext {
    * request's edge metadata (see geoRecordFromEdge in operators/geo-lookup.ts).
    */
   geo?: GeoSource
+  /**
+   * True while the engine probes a rule whose operator is asynchronous (OperatorDef.async, see
+   * src/engine/dns.ts): the operator must only start what it needs (dns.request) and return
+   * `op.negated`, so that the probe never matches and has no effect. Absent or false otherwise.
+   */
+  probe?: boolean
+  /** DNS answers for @rbl. Absent = no resolver configured: @rbl never matches and says so in TX. */
+  dns?: DnsLookups
+  /** SecHttpBlKey (Project Honey Pot access key for @rbl with dnsbl.httpbl.org), when set */
+  httpBlKey?: string
 }
 
 /** The GEO collection as ModSecurity 2.9 fills it (every key present; "" when unknown). */
@@ -85,4 +96,10 @@ export interface OperatorDef {
   link(op: OperatorRef): OperatorFn
   /** one line: what it does, in the Reference Manual's terms */
   doc: string
+  /**
+   * The operator may need an answer the engine only gets asynchronously (DNS for @rbl): the
+   * engine probes each rule using it first (OperatorContext.probe) and suspends the phase until
+   * the answers are in (src/engine/dns.ts). Absent for every synchronous operator.
+   */
+  async?: true
 }
