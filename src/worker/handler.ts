@@ -74,21 +74,20 @@ export async function handleRequest(
     tx = new Transaction(waf.forMode(mode), inbound.engine)
     itp = await tx.processRequestHeaders()
     if (itp === undefined) {
+      let body: string | undefined
       if (tx.state.requestBodyAccess && request.body !== null) {
         if (source !== undefined) source = request.clone()
         const limit = tx.state.requestBodyLimit
         const prefix = await readPrefix(request.body, limit)
         // the engine sees at most limit + 1 bytes: enough to know the limit was exceeded
-        inbound.engine.body = bytesToBinary(
-          prefix.complete ? prefix.bytes : prefix.bytes.subarray(0, limit + 1),
-        )
+        body = bytesToBinary(prefix.complete ? prefix.bytes : prefix.bytes.subarray(0, limit + 1))
         if (source !== undefined) {
           // the clone carries the whole body to the origin
           prefix.rest?.cancel().catch(() => undefined)
           forwardBody = null
         } else forwardBody = rejoin(prefix, contentLength(inbound.headers), (p) => ctx.waitUntil(p))
       }
-      itp = await tx.processRequestBody()
+      itp = await tx.processRequestBody(body)
     }
   } catch (e) {
     const id = tx?.state.uniqueId ?? '-'
