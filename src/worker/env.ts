@@ -24,6 +24,10 @@ export interface Env {
   COLLECTIONS?: KVNamespace
   /** audit log objects */
   AUDIT?: R2Bucket
+  /** DNS-over-HTTPS endpoint (JSON API) for @rbl; default https://cloudflare-dns.com/dns-query (doh.ts) */
+  DOH_URL?: string
+  /** @rbl query timeout in milliseconds; default 1000 */
+  DOH_TIMEOUT_MS?: string
 }
 
 export type FailMode = 'open' | 'closed'

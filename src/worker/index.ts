@@ -5,14 +5,19 @@
  * the requests.
  */
 import bundle from 'waf-bundle'
+import { DohResolver } from './doh'
 import type { Env } from './env'
 import { handleRequest } from './handler'
 import { linkWaf } from './waf-program'
 
-const waf = linkWaf(bundle)
+// @rbl resolves through DNS-over-HTTPS (doh.ts), one cache per isolate; DOH_URL/DOH_TIMEOUT_MS
+// are applied per request because env is only known there
+const resolver = new DohResolver()
+const waf = linkWaf(bundle, { resolver })
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    resolver.configure(env)
     return handleRequest(request, env, ctx, waf)
   },
 } satisfies ExportedHandler<Env>

@@ -1,5 +1,5 @@
 import type { Bundle, RuleEngineMode } from '../bundle/schema'
-import { loadProgram, type Program } from '../engine/index'
+import { loadProgram, type LoadOptions, type Program } from '../engine/index'
 
 /**
  * The bundle linked once per isolate (module scope of index.ts), plus the same program under
@@ -13,8 +13,8 @@ export interface LinkedWaf {
   forMode(mode: RuleEngineMode): Program
 }
 
-export function linkWaf(bundle: Bundle): LinkedWaf {
-  const program = loadProgram(bundle)
+export function linkWaf(bundle: Bundle, options: LoadOptions = {}): LinkedWaf {
+  const program = loadProgram(bundle, options)
   const byMode = new Map<RuleEngineMode, Program>([[program.config.ruleEngine, program]])
   return {
     bundle,
