@@ -3,7 +3,7 @@
  * DNS-over-HTTPS client with an isolate-wide cache, src/worker/doh.ts; tests: an in-memory
  * table), through loadProgram(bundle, { resolver }) or the Transaction's options.
  *
- * How a lookup fits into the synchronous evaluation (see evaluate.ts, async-rules.ts): before a
+ * How a lookup fits into the synchronous evaluation (evaluate.ts): before a
  * rule whose operator is asynchronous runs, the engine evaluates it once in "probe" mode, where
  * the operator only asks for the names it will need (TxDns.request) and has no effect. If it
  * asked for any, the phase returns a Promise that settles when every answer is in this
@@ -78,8 +78,8 @@ export class TxDns implements DnsLookups {
       settle(null)
       return
     }
-    // in flight: no entry yet, so a second request for the name in the same probe would ask
-    // again; mark it with a placeholder that `answer` never returns as an answer
+    // in flight: the placeholder makes a second request for the name a no-op, and `answer`
+    // reports it as not answered yet
     table.set(name, IN_FLIGHT)
     this.waits.push(
       Promise.resolve(p).then(
