@@ -4,6 +4,7 @@ import type { ParsedPattern } from './ast'
 import { emitJs } from './emit-js'
 import { emitRe2 } from './emit-re2'
 import { analyzeHazards, type Hazard, type HazardReport } from './hazard'
+import { extractPrefilter } from './prefilter'
 
 /**
  * The execution strategy of one pattern, decided at build time (documented in README.md):
@@ -52,6 +53,8 @@ export function planRegex(parsed: ParsedPattern): RegexPlan {
   const linear = hazardous || report.captureInRepeat ? linearSource(parsed) : null
   if (linear !== null) spec.linear = linear
   if (report.captureInRepeat && linear !== null) spec.repeatCaptures = true
+  const prefilter = extractPrefilter(parsed)
+  if (prefilter !== undefined) spec.prefilter = prefilter
   let reason: string
   if (!hazardous) {
     reason = 'linear-time in V8 (no overlapping unbounded quantifiers)'

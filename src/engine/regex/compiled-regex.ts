@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js'
 import type { RegexSpec } from '../../bundle/schema'
 import type { BinaryString } from '../bytes'
+import { buildPrefilter } from './prefilter'
 
 /**
  * Runs one bundle regex with the execution strategy the compiler chose (RegexSpec.engine /
@@ -10,6 +11,10 @@ import type { BinaryString } from '../bytes'
  * - re2js (linear time, pure JS, no eval) for ReDoS-prone patterns and for subjects over the cap;
  * - when neither may run (over the cap, no RE2 form), the evaluation stops with LIMIT, which the
  *   caller must report (TX:MSC_PCRE_LIMITS_EXCEEDED), never as a silent "no match".
+ * Before either, the prefilter (RegexSpec.prefilter, prefilter.ts) rejects subjects that contain
+ * none of the pattern's required literals: the answer is then an exact NO_MATCH, also for a subject
+ * over the cap (PCRE's own start-up check of a required byte answers such subjects without
+ * reaching its match limit too).
  * Both engines are built lazily on first use, once per isolate. Total: never throws on input.
  */
 export const NO_MATCH = 0
@@ -29,10 +34,29 @@ export class CompiledRegex {
   private re2Failed = false
   private readonly alwaysLinear: boolean
   private readonly cap: number
+  /** the prefilter regex; null when there is none (built on first use: undefined until then) */
+  private pre: RegExp | null | undefined
 
   constructor(readonly spec: RegexSpec) {
     this.alwaysLinear = spec.engine === 'linear' && spec.linear !== undefined
     this.cap = spec.lengthCap ?? Infinity
+    this.pre = spec.prefilter === undefined ? null : undefined
+  }
+
+  /** False when the subject lacks every required literal: the pattern cannot match it. */
+  private mayMatch(input: BinaryString): boolean {
+    let pre = this.pre
+    if (pre === null) return true
+    if (pre === undefined) {
+      try {
+        pre = buildPrefilter(this.spec.prefilter ?? [])
+      } catch {
+        pre = null
+      }
+      this.pre = pre
+      if (pre === null) return true
+    }
+    return pre.test(input)
   }
 
   private js(): RegExp {
@@ -58,6 +82,7 @@ export class CompiledRegex {
    */
   warm(): void {
     try {
+      this.mayMatch('x')
       if (!this.alwaysLinear) this.js().test('x')
       if (this.alwaysLinear || this.spec.linear !== undefined) this.linear()?.test('x')
     } catch {
@@ -74,6 +99,8 @@ export class CompiledRegex {
 
   /** Match or not (no captures). */
   test(input: BinaryString): RegexOutcome {
+    // a subject without any of the required literals cannot match (no engine needed, no guard)
+    if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     const r = this.route(input.length)
     if (r === 0) return this.js().test(input) ? MATCH : NO_MATCH
     if (r === 2) return LIMIT
@@ -87,11 +114,11 @@ export class CompiledRegex {
   }
 
   /**
-   * Match and fill out[0..9]: whole match and PCRE groups 1..9 (undefined when unset or beyond the
-   * pattern's groups). `out` is cleared first.
+   * Match and, on MATCH, fill out[0..9]: whole match and PCRE groups 1..9 (undefined when unset or
+   * beyond the pattern's groups; every slot is written). On NO_MATCH / LIMIT `out` is untouched.
    */
   capture(input: BinaryString, out: (BinaryString | undefined)[]): RegexOutcome {
-    for (let k = 0; k < CAPTURE_SLOTS; k++) out[k] = undefined
+    if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     let r = this.route(input.length)
     if (r === 0 && this.spec.repeatCaptures === true && this.spec.linear !== undefined) r = 1
     if (r === 2) return LIMIT
@@ -101,18 +128,21 @@ export class CompiledRegex {
       const map = this.spec.groups
       for (let k = 0; k < CAPTURE_SLOTS; k++) {
         const idx = map === undefined ? k : map[k]
-        if (idx !== undefined && idx < m.length) out[k] = m[idx]
+        out[k] = idx !== undefined && idx < m.length ? m[idx] : undefined
       }
       return MATCH
     }
     const re2 = this.linear()
     if (re2 === null) return LIMIT
     try {
+      // re2js answers a boolean question with its lazy DFA; a capturing search runs the NFA or
+      // the backtracker, 10-100x slower. Most evaluations do not match: ask the DFA first.
+      if (!re2.test(input)) return NO_MATCH
       const m = re2.matcher(input)
       if (!m.find()) return NO_MATCH
       const n = Math.min(re2.groupCount(), CAPTURE_SLOTS - 1)
-      for (let k = 0; k <= n; k++) {
-        const g = m.group(k)
+      for (let k = 0; k < CAPTURE_SLOTS; k++) {
+        const g = k <= n ? m.group(k) : null
         out[k] = g === null ? undefined : g
       }
       return MATCH

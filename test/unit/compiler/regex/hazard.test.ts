@@ -56,7 +56,7 @@ describe('lintPattern', () => {
 describe('compileRegex strategy', () => {
   it('linear-time patterns: V8 only, no RE2 form stored', () => {
     const p = compileRegex('^(?:GET|HEAD)$', { mode: 'v2' })
-    expect(p.spec).toEqual({ source: '^(?:GET|HEAD)$', flags: '' })
+    expect(p.spec).toEqual({ source: '^(?:GET|HEAD)$', flags: '', prefilter: ['get', 'head'] })
   })
 
   it('quadratic: V8 with a length cap and the RE2 form', () => {
