@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   MemoryStore,
   type PersistentStore,
+  type RecordUpdate,
   type StoredRecord,
 } from '../../../../src/engine/collections/store'
 import { loadProgram } from '../../../../src/engine/link'
@@ -23,8 +24,8 @@ class SlowStore implements PersistentStore {
     this.loads++
     return new Promise((res) => setTimeout(() => res(this.inner.load(c, k)), 1))
   }
-  save(c: string, k: string, r: StoredRecord): Promise<void> {
-    this.inner.save(c, k, r)
+  save(c: string, k: string, u: RecordUpdate): Promise<void> {
+    this.inner.save(c, k, u)
     return Promise.resolve()
   }
   delete(c: string, k: string): Promise<void> {
