@@ -1,6 +1,7 @@
 import type { BodyContext } from './body/types'
 import type { BinaryString } from './bytes'
 import { asciiLower } from './log-escape'
+import type { Transaction } from './transaction'
 import type { TxState } from './tx-state'
 import { headerValue } from './variables/headers'
 
@@ -13,9 +14,21 @@ import { headerValue } from './variables/headers'
  *   name without processor sets REQBODY_ERROR like v2's "Unknown request body processor";
  * - REQUEST_BODY exists for URLENCODED, or with ctl:forceRequestBodyVariable=On when no
  *   processor applies (msc_reqbody.c); REQUEST_BODY_LENGTH always counts the bytes read;
+ * - SecRequestBodyNoFilesLimit (recorded on 2.9.7: test/vectors/engine/nofiles-limit.json)
+ *   counts the whole body for URLENCODED, JSON and XML and for a body without processor only
+ *   with ctl:forceRequestBodyVariable=On; for MULTIPART the part header lines (with their line
+ *   ends and the empty line) and the values of non-file parts, not boundaries, preamble,
+ *   epilogue nor file contents (BodyResult.noFilesLength). Reaching the limit (count >= limit)
+ *   refuses the request with 413 in every mode: 2.9.7 does so with SecRequestBodyLimitAction
+ *   ProcessPartial and with SecRuleEngine DetectionOnly too. Phase 2 does not run; phase 5 sees
+ *   no body variables, INBOUND_DATA_ERROR=1 and REQBODY_ERROR=1 with an empty message. 2.9.7
+ *   counts the bytes it received, also the piece that crossed SecRequestBodyLimit with
+ *   ProcessPartial (a 200-byte body counts 200 with a 150-byte limit): we count the body as
+ *   given, before the SecRequestBodyLimit cut (the Worker hands over at most limit + 1 bytes);
+ *   a multipart body is counted by the parser on the cut body;
  * - the response body is inspected with SecResponseBodyAccess On and a Content-Type listed in
- *   SecResponseBodyMimeType; over SecResponseBodyLimit: 500 (Reject, engine On) or cut with
- *   OUTBOUND_DATA_ERROR=1.
+ *   SecResponseBodyMimeType (responseMimeListed); over SecResponseBodyLimit: 500 (Reject,
+ *   engine On) or cut with OUTBOUND_DATA_ERROR=1.
  */
 export function processRequestBodyData(s: TxState): void {
   const raw = s.req.body
@@ -35,11 +48,14 @@ export function processRequestBodyData(s: TxState): void {
   }
   s.requestBody = body
   const name = s.reqbodyProcessor
+  // bytes counted against SecRequestBodyNoFilesLimit; -1: not counted (no or unknown processor)
+  let noFiles = s.forceRequestBodyVariable ? raw.length : -1
   if (name !== undefined) {
     const proc = s.program.bodyProcessors[name]
     if (proc === undefined) {
       s.reqbodyError = true
       s.reqbodyErrorMsg = 'Unknown request body processor: ' + name
+      noFiles = -1
     } else {
       const ctx: BodyContext = {
         contentType: headerValue(s.headers(), 'content-type') ?? '',
@@ -52,26 +68,79 @@ export function processRequestBodyData(s: TxState): void {
         s.bodyResult = res
         s.reqbodyError = res.error
         s.reqbodyErrorMsg = res.errorMsg
+        noFiles = res.noFilesLength ?? raw.length
       } catch {
         s.reqbodyError = true
         s.reqbodyErrorMsg = 'Request body processor failed'
+        noFiles = raw.length
       }
     }
   }
   s.requestBodyVisible = name === 'URLENCODED' || (name === undefined && s.forceRequestBodyVariable)
+  const noFilesLimit = s.program.config.requestBodyNoFilesLimit
+  if (noFiles >= 0 && noFiles >= noFilesLimit) {
+    s.engineMessages.push(
+      'Request body no files data length is larger than the configured limit (' + noFilesLimit + ').',
+    )
+    s.interruption = { status: 413, kind: 'deny', ruleId: 0, phase: 2 }
+    s.inboundError = true
+    s.reqbodyError = true
+    s.reqbodyErrorMsg = ''
+    s.bodyResult = undefined
+    s.requestBody = ''
+    s.requestBodyVisible = false
+  }
   s.invalidate()
 }
 
-function mimeType(ct: string | undefined): string | undefined {
-  if (ct === undefined) return undefined
-  const semi = ct.indexOf(';')
-  return asciiLower((semi < 0 ? ct : ct.slice(0, semi)).trim())
+/**
+ * Whether SecResponseBodyMimeType lists a response's Content-Type, as v2's output filter decides
+ * (recorded on 2.9.7: test/vectors/engine/response-mime.json): the value up to the first ';',
+ * ASCII lower case, nothing trimmed ("text/html ; charset=utf-8" is the type "text/html ", not
+ * listed); a response without Content-Type has the type "null" (SecResponseBodyMimeType null).
+ * The list is lower case already (the compiler folds the directive's arguments).
+ */
+export function responseMimeListed(
+  mimeTypes: readonly string[],
+  contentType: BinaryString | null | undefined,
+): boolean {
+  let mt = 'null'
+  if (contentType !== null && contentType !== undefined) {
+    const semi = contentType.indexOf(';')
+    mt = asciiLower(semi < 0 ? contentType : contentType.slice(0, semi))
+  }
+  for (let i = 0; i < mimeTypes.length; i++) if (mimeTypes[i] === mt) return true
+  return false
+}
+
+/**
+ * Whether processResponseBody(body) will hand the body to phase 4 for a response with this
+ * Content-Type (the value given to processResponseHeaders): SecResponseBodyAccess after ctl
+ * (ctl:responseBodyAccess up to phase 3 counts), the MIME type list, and phase 4 running at all
+ * (no interruption, no `allow`, engine not Off). The Worker asks before reading the body, so
+ * that responses the engine would not inspect stream through unread.
+ */
+export function inspectsResponseBody(tx: Transaction, contentType: BinaryString | null | undefined): boolean {
+  const s = tx.state
+  return (
+    s.phase < 4 &&
+    s.interruption === undefined &&
+    s.allowScope !== 'all' &&
+    s.ruleEngine !== 'Off' &&
+    s.responseBodyAccess &&
+    responseMimeListed(s.program.config.responseBodyMimeTypes, contentType)
+  )
 }
 
 export function processResponseBodyData(s: TxState, body: BinaryString): void {
   if (!s.responseBodyAccess) return
-  const mt = mimeType(headerValue(s.responseHeaders ?? [], 'content-type'))
-  if (mt === undefined || !s.program.config.responseBodyMimeTypes.includes(mt)) return
+  if (
+    !responseMimeListed(
+      s.program.config.responseBodyMimeTypes,
+      headerValue(s.responseHeaders ?? [], 'content-type'),
+    )
+  )
+    return
   let b = body
   if (b.length > s.responseBodyLimit) {
     s.outboundError = true

@@ -2,11 +2,13 @@
  * The engine's public surface. Runtime-agnostic: Node (tests) and Cloudflare Workers.
  *
  *   const program = loadProgram(bundle)                  // once per isolate
- *   const tx = new Transaction(program, request)         // per request (EngineRequest)
+ *   const tx = new Transaction(program, request)         // per request (EngineRequest);
+ *                                                        //   options: { ruleEngine, store, ... }
  *   await tx.processRequestHeaders()                     // Interruption | undefined (a Promise only
  *   await tx.processRequestBody(body)                    //   while an initcol waits for the store
  *                                                        //   or an @rbl rule for DNS answers)
  *   await tx.processResponseHeaders(status, 'HTTP/1.1', headers)
+ *   if (!inspectsResponseBody(tx, contentType)) body = undefined  // stream it through unread
  *   await tx.processResponseBody(body)
  *   await tx.processLogging()                            // phase 5 always runs
  *   ctx.waitUntil(tx.persist())                          // changed persistent collections
@@ -50,3 +52,9 @@ export { MAX_LOOKUPS_PER_TRANSACTION, type DnsResolver, type DnsLookups } from '
 export { OPERATORS, RBL_LOOKUP_FAILED } from './operators'
 export { TRANSFORMATIONS } from './transformations'
 export { bytesToBinary, binaryToBytes, utf8ToBinary, type BinaryString } from './bytes'
+// what the Worker needs besides the transaction: v2's log escaping for its log lines, the ASCII
+// case fold, the edge geolocation as a GEO record, the response-body decision (bodies.ts)
+export { logEscape, logEscapeNq, logEscapeHex, asciiLower } from './log-escape'
+export { geoRecordFromEdge, type EdgeGeo } from './operators/geo-lookup'
+export type { GeoRecord } from './operators/types'
+export { inspectsResponseBody, responseMimeListed } from './bodies'

@@ -7,6 +7,9 @@ import type { BinaryString } from './bytes'
  *   both write \b \n \r \t \v \\ as two-char escapes and any other byte <= 0x1f or >= 0x7f as
  *   \xHH (lower-case hex);
  * - log_escape_hex (used for [data "..."]) writes `"`, `\`, bytes <= 0x1f and >= 0x7f as \xHH.
+ * The engine's only implementation: alert lines, operator messages (operators/log-escape.ts
+ * re-exports it), body processor error messages (e.g. "Multipart: Invalid boundary: --XB \r\n",
+ * recorded in test/vectors/body/multipart.json) and the Worker's log lines use it.
  */
 
 const HEX = '0123456789abcdef'

@@ -1,4 +1,4 @@
-import type { PhaseNumber } from '../bundle/schema'
+import type { PhaseNumber, RuleEngineMode } from '../bundle/schema'
 import type { MatchRecord } from './alert'
 import type { BinaryString } from './bytes'
 import { persistCollections } from './actions/persistence'
@@ -23,6 +23,12 @@ export interface TransactionOptions {
   env?: Readonly<Record<string, string>>
   /** overrides the program's DNS resolver for @rbl (see dns.ts) */
   resolver?: DnsResolver
+  /**
+   * SecRuleEngine for this transaction, replacing the program's (the Worker's WAF_ENGINE switch):
+   * the transaction runs exactly as if the configuration said so; ctl:ruleEngine in the rules
+   * still changes it afterwards, as in v2.
+   */
+  ruleEngine?: RuleEngineMode
 }
 
 export type PhaseResult = Interruption | undefined | Promise<Interruption | undefined>
@@ -74,6 +80,7 @@ export class Transaction {
     s.opCtx = ctx
     if (options.env !== undefined)
       for (const k of Object.keys(options.env)) s.env.set(k, options.env[k] ?? '')
+    if (options.ruleEngine !== undefined) s.ruleEngine = options.ruleEngine
     this.state = s
   }
 
@@ -178,7 +185,7 @@ export class Transaction {
   processLogging(): void | Promise<void> {
     const r = this.step(() => {
       const s = this.state
-      if (s.phase >= 5 || s.program.config.ruleEngine === 'Off') return undefined
+      if (s.phase >= 5 || s.ruleEngine === 'Off') return undefined
       s.phase = 5
       return runPhase(s, 5)
     })
@@ -218,7 +225,9 @@ export class Transaction {
       // httpd normalises and decodes the path between phases 1 and 2
       s.uriNormalized = true
       s.invalidate()
-      if (s.allowScope !== 'request' && s.allowScope !== 'all' && s.program.config.ruleEngine !== 'Off') {
+      // v2 re-reads the configuration with the ctl changes before the body: after
+      // ctl:ruleEngine=Off the body is not read (vectors engine/nofiles-limit.json)
+      if (s.allowScope !== 'request' && s.allowScope !== 'all' && s.ruleEngine !== 'Off') {
         processRequestBodyData(s)
       }
     }
@@ -240,7 +249,8 @@ export class Transaction {
     const s = this.state
     if (s.phase >= phase) return undefined
     s.phase = phase
-    if (s.program.config.ruleEngine === 'Off') return undefined
+    // SecRuleEngine / TransactionOptions.ruleEngine Off, or ctl:ruleEngine=Off in an earlier phase
+    if (s.ruleEngine === 'Off') return undefined
     if (s.interruption !== undefined) return undefined
     if (phase === 2 && (s.allowScope === 'request' || s.allowScope === 'all')) return undefined
     if ((phase === 3 || phase === 4) && s.allowScope === 'all') return undefined

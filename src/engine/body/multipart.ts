@@ -2,7 +2,7 @@ import type { BinaryString } from '../bytes'
 import type { Arg, BodyContext, BodyResult, MultipartFile, MultipartResult } from './types'
 import { isCSpace, parseBoundary } from './multipart-content-type'
 import { parseDisposition, type DispositionState } from './multipart-disposition'
-import { logEscapeNq } from './log-escape'
+import { logEscapeNq } from '../log-escape'
 import { ARGUMENTS_LIMIT_MSG } from './urlencoded'
 import {
   cLen,
@@ -52,6 +52,8 @@ class MultipartParser {
   boundaryCount = 0
   complete = false
   nfiles = 0
+  /** SecRequestBodyNoFilesLimit count: header lines and non-file values (BodyResult.noFilesLength) */
+  noFiles = 0
   readonly disp: DispositionState = {
     name: undefined,
     filename: undefined,
@@ -141,6 +143,7 @@ class MultipartParser {
   header(p: Part, line: BinaryString): void {
     if (line.indexOf('\0') >= 0) return this.fail('Multipart: Nul byte in part headers.')
     const len = line.length
+    this.noFiles += len
     if (len > 1 && line.charCodeAt(len - 2) === 0x0d) this.f.crlfLine = true
     else this.f.lfLine = true
     if (line === '\r\n' || line === '\n') return this.headersEnd(p)
@@ -222,6 +225,7 @@ class MultipartParser {
       if (this.reserve) p.pieces.push(this.reserve)
       p.pieces.push(content)
       p.size += this.reserve.length + n
+      this.noFiles += this.reserve.length + n
     }
     this.reserve = reserve
   }
@@ -327,5 +331,13 @@ export function processMultipart(body: BinaryString, ctx: BodyContext): BodyResu
   if (mp.disp.lastFilename !== undefined) result.filename = mp.disp.lastFilename
   const error = mp.f.error || limitHit
   const errorMsg = mp.f.error ? mp.errorMsg : limitHit ? ARGUMENTS_LIMIT_MSG : ''
-  return { args, argsOrigin: 'BODY', error, errorMsg, urlencodedError: false, multipart: result }
+  return {
+    args,
+    argsOrigin: 'BODY',
+    error,
+    errorMsg,
+    urlencodedError: false,
+    multipart: result,
+    noFilesLength: mp.noFiles,
+  }
 }

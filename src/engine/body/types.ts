@@ -67,6 +67,13 @@ export interface BodyResult {
   multipart?: MultipartResult
   /** present for XML when the document parsed */
   xml?: XmlDocument
+  /**
+   * Bytes counted against SecRequestBodyNoFilesLimit when not the whole body. MULTIPART: part
+   * header lines with their line ends (and the empty line ending the headers) plus the values of
+   * non-file parts, up to a parse error; boundaries, preamble, epilogue and file contents do not
+   * count (recorded on 2.9.7, test/vectors/engine/nofiles-limit.json). Absent: the whole body.
+   */
+  noFilesLength?: number
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   parseUrlencoded,
   processBody,
 } from '../../../../src/engine/body/index'
-import { logEscapeNq } from '../../../../src/engine/body/log-escape'
+import { logEscapeNq } from '../../../../src/engine/log-escape'
 import { parseXml } from '../../../../src/engine/body/xml'
 
 const MP = 'multipart/form-data; boundary=XB'

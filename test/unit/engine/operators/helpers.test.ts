@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { atoi } from '../../../../src/engine/operators/atoi'
-import { logEscape, truncate252 } from '../../../../src/engine/operators/log-escape'
+import { logEscape, logEscapeNq, truncate252 } from '../../../../src/engine/operators/log-escape'
 import { parsePmContent } from '../../../../src/engine/operators/pm-content'
 import { parsePmPhrases } from '../../../../src/engine/operators/pm'
 import { parseByteRanges } from '../../../../src/engine/operators/validate-byte-range'
@@ -62,7 +62,7 @@ describe('logEscape (v2 _log_escape)', () => {
   it('escapes like ModSecurity', () => {
     expect(logEscape('plain')).toBe('plain')
     expect(logEscape('a"b\\c')).toBe('a\\"b\\\\c')
-    expect(logEscape('a"b', false)).toBe('a"b')
+    expect(logEscapeNq('a"b\\c\n')).toBe('a"b\\\\c\\n')
     expect(logEscape('\b\n\r\t\v\x00\x1f\x7f\xff')).toBe('\\b\\n\\r\\t\\v\\x00\\x1f\\x7f\\xff')
     expect(truncate252('a'.repeat(253))).toBe('a'.repeat(252) + ' ...')
     expect(truncate252('a'.repeat(252))).toBe('a'.repeat(252))
