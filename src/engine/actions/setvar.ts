@@ -48,6 +48,9 @@ function apply(
 ): void {
   if (op === '!') {
     col.delete(key)
+    // v2 marks the collection changed on every setvar, even deleting a variable it does not
+    // have (recorded: vectors/collections/timeline.json, "deleting variables")
+    if (pc !== undefined) col.dirty = true
     return
   }
   if (op === '=') {
