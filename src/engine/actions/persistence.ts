@@ -173,8 +173,13 @@ export function deprecatevar(
   withCollection(tx, collection, (pc) => {
     const v = pc.col.get(name)
     const last = pc.col.get('LAST_UPDATE_TIME')
+    if (v === undefined || last === undefined) return
     const slash = amount.indexOf('/')
-    if (v === undefined || last === undefined || slash < 0) return
+    if (slash < 0) {
+      // v2 logs this one to the error log (msr_log level 3, not only the debug log)
+      tx.engineMessages.push('Incorrect format for the deprecatevar argument: "' + logEscape(amount) + '"')
+      return
+    }
     const per = atoi(amount.slice(slash + 1))
     if (per === 0) return
     const cur = atoi(v.value)

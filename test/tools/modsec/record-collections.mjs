@@ -9,6 +9,8 @@
 //   { "name": "...", "config": "SecCollectionTimeout 100",   // optional extra httpd.conf lines
 //     "rules": "SecAction ...",
 //     "steps": [ { "t": 0, "query": "hit=1" }, { "t": 10, "request": "GET /..." } ] }
+// or tables: { "tables": { "<name>": { "rules", "config"?, "rows": [ { "name", "steps": [...] } ] } } }
+// where each row is independent (its own collection key) and row i runs at start + i * 10000 + t.
 // All steps of a case run against one Apache with one SecDataDir (the recorder's), in order.
 // Apache runs under libfaketime with its clock frozen at start + t (FAKETIME_TIMESTAMP_FILE,
 // re-read on every call), so time() and apr_time_now() return exactly that second for the
@@ -78,6 +80,28 @@ async function recordCase(c, start) {
   }
 }
 
+/**
+ * A table: one rule set, rows of independent steps (each row uses its own collection key, e.g.
+ * initcol:ip=%{ARGS.row}); row i runs at start + i * 10000 + t. Rows may go back in time.
+ */
+async function recordTable(name, table, start) {
+  const c = { rules: table.rules, config: table.config, steps: [] }
+  const owner = []
+  table.rows.forEach((row, i) => {
+    for (const s of row.steps) {
+      c.steps.push({ ...s, t: i * 10000 + s.t })
+      owner.push([row, s])
+    }
+  })
+  process.stdout.write(`table ${name}: ${table.rows.length} rows\n`)
+  await recordCase(c, start)
+  c.steps.forEach((s, k) => {
+    const [, step] = owner[k]
+    step.request = s.request
+    step.expect = s.expect
+  })
+}
+
 async function main() {
   const files = process.argv.slice(2)
   if (files.length === 0) {
@@ -87,10 +111,11 @@ async function main() {
   if (!existsSync(FAKETIME)) throw new Error(`${FAKETIME} missing: apt-get install -y faketime`)
   for (const f of files) {
     const doc = JSON.parse(readFileSync(f, 'utf8'))
-    for (const c of doc.cases) {
+    for (const c of doc.cases ?? []) {
       process.stdout.write(`${f}: ${c.name}\n`)
       await recordCase(c, doc.start)
     }
+    for (const [name, table] of Object.entries(doc.tables ?? {})) await recordTable(name, table, doc.start)
     doc.recorded = `ModSecurity 2.9.7 (Apache 2.4, Debian libapache2-mod-security2) under libfaketime (clock frozen at start + t for each step) via test/tools/modsec/record-collections.mjs, ${new Date().toISOString().slice(0, 10)}`
     writeFileSync(f, JSON.stringify(doc, null, 2) + '\n')
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../../../src/engine/collections/store'
 import { caseConfig, parseRaw, program, runAll, VECTORS, type VectorCase } from '../core/harness'
+import { logLines } from './log-lines'
 
 /**
  * Persistent collections over several requests, recorded from ModSecurity 2.9.7 with a frozen,
@@ -44,7 +45,7 @@ describe('vectors/collections/timeline.json (2.9.7, controlled clock)', () => {
         // a few milliseconds into the second, as a real request would be
         const res = runAll(p, parseRaw(s.request), { store, clock: () => now + 7 })
         const where = `t=${s.t} ${s.request.split('\r\n')[0]}`
-        expect(res.alerts, where).toEqual(s.expect.alerts)
+        expect(logLines(res), where).toEqual(s.expect.alerts)
         const st = s.expect.status
         if (st === 404) expect(res.interruption, where).toBeUndefined()
         else if (st === 0) expect(res.interruption?.kind, where).toBe('drop')
