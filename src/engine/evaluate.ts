@@ -49,7 +49,10 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
   }
 }
 
-/** evalChain: an asynchronous operator waits for DNS answers (see resumeAfterLookups). */
+/**
+ * evalChain: an asynchronous operator waits for DNS answers, or the next chain link for a
+ * collection load (see resumeAfterLookups).
+ */
 const SUSPENDED = 4
 
 /** A chain from `from` (its starter, or the link a suspended chain resumes at). */
@@ -65,6 +68,11 @@ function evalChain(tx: TxState, from: LinkedRule): RuleResult | typeof SUSPENDED
     const next = r.next
     if (next === undefined) return RuleResult.Match
     if (tx.ruleEngine === 'Off') return RuleResult.NoMatch
+    if (tx.pendingLoads.length > 0) {
+      // a link's initcol (setsid...) is loading: the next link reads the collection once loaded
+      tx.suspendedLink = next
+      return SUSPENDED
+    }
     r = next
   }
 }
@@ -94,6 +102,8 @@ function probeStartsLookups(tx: TxState, r: LinkedRule): boolean {
  */
 function resumeAfterLookups(tx: TxState, phase: PhaseNumber, i: number): Promise<void> {
   const waits = tx.pendingLookups.splice(0)
+  // a chain suspended between two links for a collection load (evalChain) waits for it here
+  for (const p of tx.pendingLoads.splice(0)) waits.push(p)
   return Promise.all(waits).then(() => {
     const r = (tx.program.phases[phase - 1] as readonly LinkedRule[])[i] as LinkedRule
     const link = tx.suspendedLink ?? r
