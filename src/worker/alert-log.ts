@@ -1,6 +1,5 @@
 import type { Transaction } from '../engine/index'
-import { formatAlertLine } from '../engine/index'
-import { logEscape } from '../engine/log-escape'
+import { formatAlertLine, logEscape } from '../engine/index'
 
 /**
  * The error log: one console line per alert in ModSecurity 2.9's format, prefixed with

@@ -1,5 +1,11 @@
 import type { RuleEngineMode } from '../bundle/schema'
-import { bytesToBinary, Transaction, utf8ToBinary, type Interruption } from '../engine/index'
+import {
+  bytesToBinary,
+  inspectsResponseBody,
+  Transaction,
+  utf8ToBinary,
+  type Interruption,
+} from '../engine/index'
 import { alertLines, errorLine } from './alert-log'
 import { contentLength, readPrefix, rejoin } from './body'
 import { engineOverride, failMode, type Env } from './env'
@@ -7,7 +13,6 @@ import { buildInbound, type Inbound } from './inbound'
 import { handleOps } from './ops'
 import { originRequest, outboundRequest, type OutboundBody } from './origin'
 import { failureResponse, interruptionResponse } from './outcome'
-import { inspectedMimeType } from './response-inspect'
 import type { LinkedWaf } from './waf-program'
 
 /** What the handler needs from the runtime besides the request (ExecutionContext in a Worker). */
@@ -27,16 +32,19 @@ export interface HandlerOptions {
 /**
  * One request through the WAF:
  *  1. ops endpoints (only with ADMIN_TOKEN);
- *  2. WAF_ENGINE=Off (or SecRuleEngine Off): the request goes to the origin untouched;
+ *  2. WAF_ENGINE=Off (or SecRuleEngine Off): the request goes to the origin untouched; otherwise
+ *     WAF_ENGINE is the transaction's SecRuleEngine (TransactionOptions.ruleEngine: as if the
+ *     rule set said so, ctl:ruleEngine still applies);
  *  3. phase 1 on the request line and headers; phase 2 after reading the body, only when the
  *     transaction has request body access (SecRequestBodyAccess / ctl:requestBodyAccess; v2
  *     gives REQUEST_BODY, ARGS_POST, FILES... nothing without it), at most
  *     SecRequestBodyLimit + 1 bytes: the engine answers 413 (Reject) or inspects the first
  *     limit bytes (ProcessPartial; DetectionOnly) and the origin still gets the whole body;
+ *     SecRequestBodyNoFilesLimit is the engine's: 413 in every mode, as 2.9.7 does;
  *  4. an interruption answers the client (the origin is never called); otherwise the inspected
  *     request goes to the origin;
- *  5. phase 3 on the response status and headers; phase 4 on the response body when
- *     SecResponseBodyAccess is on and the Content-Type is in SecResponseBodyMimeType (at most
+ *  5. phase 3 on the response status and headers; phase 4 on the response body when the engine
+ *     reads it (inspectsResponseBody: SecResponseBodyAccess, SecResponseBodyMimeType; at most
  *     SecResponseBodyLimit + 1 bytes read: Reject answers 500, ProcessPartial inspects the
  *     first limit bytes and sends the whole body); other responses stream through unbuffered;
  *  6. phase 5, the alert log and persistence run after the answer (ctx.waitUntil).
@@ -71,7 +79,7 @@ export async function handleRequest(
   let forwardBody: OutboundBody = request.body
   let itp: Interruption | undefined
   try {
-    tx = new Transaction(waf.forMode(mode), inbound.engine)
+    tx = new Transaction(waf.program, inbound.engine, { ruleEngine: mode })
     itp = await tx.processRequestHeaders()
     if (itp === undefined) {
       let body: string | undefined
@@ -138,18 +146,21 @@ async function inspectResponse(
   ctx: Waiter,
 ): Promise<Response> {
   const headers: [string, string][] = []
-  for (const [name, value] of upstream.headers) headers.push([utf8ToBinary(name), utf8ToBinary(value)])
+  let contentType: string | undefined
+  for (const [name, value] of upstream.headers) {
+    const v = utf8ToBinary(value)
+    headers.push([utf8ToBinary(name), v])
+    if (name === 'content-type') contentType = v
+  }
   let itp = await tx.processResponseHeaders(upstream.status, 'HTTP/1.1', headers)
   if (itp !== undefined) {
     upstream.body?.cancel().catch(() => undefined)
     return interruptionResponse(itp, tx.state.uniqueId, inbound.method, env.BLOCK_PAGE)
   }
   const s = tx.state
-  const inspect =
-    s.responseBodyAccess &&
-    upstream.body !== null &&
-    inspectedMimeType(upstream.headers.get('content-type'), s.program.config.responseBodyMimeTypes)
-  if (!inspect) {
+  // the engine's own decision (ctl:responseBodyAccess in phases 1-3 included): other responses
+  // stream through without being read
+  if (upstream.body === null || !inspectsResponseBody(tx, contentType)) {
     // phase 4 still runs (rules on response headers, TX...), without a body to read
     itp = await tx.processResponseBody(undefined)
     if (itp !== undefined) {

@@ -1,6 +1,5 @@
 import type { EngineRequest } from '../engine/index'
-import { utf8ToBinary } from '../engine/index'
-import { geoRecordFromEdge } from '../engine/operators/index'
+import { geoRecordFromEdge, utf8ToBinary } from '../engine/index'
 
 /**
  * The request as the WAF inspects it and as the origin will receive it. It is built once from

@@ -83,11 +83,14 @@ describe('vectors/engine/nofiles-limit.json (SecRequestBodyNoFilesLimit)', () =>
 
 describe('vectors/engine/response-mime.json (SecResponseBodyMimeType)', () => {
   for (const c of load('response-mime.json')) {
-    it(c.name, () => {
+    const test = (): void => {
       const r = check(c)
       // inspectsResponseBody, asked after phase 3, agrees with what phase 4 saw
       expect(r.inspects).toBe((c.expect?.alerts.length ?? 0) > 0)
-    })
+    }
+    // `pending`: a known gap outside the engine (reason in the field); it.fails turns red once fixed
+    if (c.pending !== undefined) it.fails(`${c.name} (pending: ${c.pending})`, test)
+    else it(c.name, test)
   }
 })
 
