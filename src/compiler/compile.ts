@@ -47,6 +47,7 @@ function newState(defines: Record<string, string>, baseDir: string): CompileStat
     includeStack: [],
     warnedDirectives: new Set(),
     markerNames: new Set(),
+    responseMimeTypesSet: false,
   }
 }
 

@@ -129,6 +129,10 @@ export const DIRECTIVES: Record<string, DirectiveEntry> = {
     kind: 'compile',
     handler: (state, node) => {
       if (node.args.length === 0) throw errorAtNode(node, 'SecResponseBodyMimeType needs at least one MIME type')
+      // v2: the first SecResponseBodyMimeType replaces the default list (text/plain text/html);
+      // later ones add to it (recorded on 2.9.7, test/vectors/engine/response-mime.json)
+      if (!state.responseMimeTypesSet) state.config.responseBodyMimeTypes = []
+      state.responseMimeTypesSet = true
       for (const t of node.args) {
         const v = t.value.toLowerCase()
         if (!state.config.responseBodyMimeTypes.includes(v)) state.config.responseBodyMimeTypes.push(v)
@@ -140,6 +144,7 @@ export const DIRECTIVES: Record<string, DirectiveEntry> = {
     handler: (state, node) => {
       args(node, 0, 'no arguments')
       state.config.responseBodyMimeTypes = []
+      state.responseMimeTypesSet = true
     },
   },
   SecUploadFileLimit: set('uploadFileLimit', (n) => num(n)),

@@ -50,4 +50,6 @@ export interface CompileState {
   warnedDirectives: Set<string>
   /** Rule lookup helpers: the number of physical lines is irrelevant; we index by draft */
   markerNames: Set<string>
+  /** a SecResponseBodyMimeType(sClear) was seen: later ones add to the list */
+  responseMimeTypesSet: boolean
 }
