@@ -24,9 +24,11 @@
  *   Worker); a failed lookup or no resolver sets TX:RBL_LOOKUP_FAILED (operators/rbl.ts);
  * - `proxy` returns an interruption of kind 'proxy' for the Worker to forward; exec, append,
  *   prepend and pause are refused (actions/index.ts ACTIONS_NOT_IMPLEMENTED);
- * - persistent collections live in a PersistentStore (KV in the Worker) instead of SDBM files;
- *   counters changed with =+/=- are merged as deltas at write time, as v2 does, but a KV store
- *   is eventually consistent across locations.
+ * - persistent collections live in a PersistentStore (KV in the Worker) instead of SDBM files,
+ *   saved by read-modify-write: counters changed with =+/=- merged as deltas as v2 does, and
+ *   variables other transactions wrote meanwhile kept (v2 overwrites them); a failed load gives
+ *   an empty collection and TX:COLLECTION_LOAD_FAILED (actions/persistence.ts); a KV store is
+ *   eventually consistent across locations.
  */
 export { loadProgram, BundleError, type LoadOptions } from './link'
 export { Transaction, newUniqueId, type TransactionOptions, type PhaseResult } from './transaction'
@@ -47,7 +49,14 @@ export {
   type ActionDef,
   type ActionGroup,
 } from './actions/index'
-export { MemoryStore, type PersistentStore, type StoredRecord, type MaybePromise } from './collections/store'
+export {
+  MemoryStore,
+  type PersistentStore,
+  type StoredRecord,
+  type RecordUpdate,
+  type MaybePromise,
+} from './collections/store'
+export { COLLECTION_LOAD_FAILED } from './actions/persistence'
 export { MAX_LOOKUPS_PER_TRANSACTION, type DnsResolver, type DnsLookups } from './dns'
 export { OPERATORS, RBL_LOOKUP_FAILED } from './operators'
 export { TRANSFORMATIONS } from './transformations'

@@ -20,8 +20,10 @@ export interface Env {
   WAF_FAIL_MODE?: string
   /** HTML of the block page; `{{status}}`, `{{unique_id}}` and `{{reason}}` are replaced. */
   BLOCK_PAGE?: string
-  /** persistent collections (initcol, setvar on IP/SESSION/...) */
+  /** persistent collections: IP, SESSION, USER, GLOBAL, RESOURCE (initcol, setsid...; kv-store.ts) */
   COLLECTIONS?: KVNamespace
+  /** a COLLECTIONS read slower than this (ms) counts as failed (TX:COLLECTION_LOAD_FAILED); default 1000 */
+  COLLECTIONS_TIMEOUT_MS?: string
   /** audit log objects */
   AUDIT?: R2Bucket
   /** DNS-over-HTTPS endpoint (JSON API) for @rbl; default https://cloudflare-dns.com/dns-query (doh.ts) */

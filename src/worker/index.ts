@@ -8,16 +8,21 @@ import bundle from 'waf-bundle'
 import { DohResolver } from './doh'
 import type { Env } from './env'
 import { handleRequest } from './handler'
+import { KvStore } from './kv-store'
 import { linkWaf } from './waf-program'
 
 // @rbl resolves through DNS-over-HTTPS (doh.ts), one cache per isolate; DOH_URL/DOH_TIMEOUT_MS
 // are applied per request because env is only known there
 const resolver = new DohResolver()
-const waf = linkWaf(bundle, { resolver })
+// persistent collections in the COLLECTIONS KV namespace (kv-store.ts); one store per isolate,
+// which coalesces the writes of one key (KV takes about one per second); bound per request
+const collections = new KvStore()
+const waf = linkWaf(bundle, { resolver, store: collections })
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     resolver.configure(env)
+    collections.configure(env.COLLECTIONS, env.COLLECTIONS_TIMEOUT_MS)
     return handleRequest(request, env, ctx, waf)
   },
 } satisfies ExportedHandler<Env>

@@ -116,7 +116,12 @@ export function liveVars(rec: StoredRecord, requestSec: number): [string, string
  * Fill pc from a stored record; false when the record is expired or invalid (the caller then
  * creates a new collection). Expiry is judged at the request time, UPDATE_RATE at `nowSec`.
  */
-export function restore(pc: PersistentCollection, rec: StoredRecord, requestSec: number, nowSec: number): boolean {
+export function restore(
+  pc: PersistentCollection,
+  rec: StoredRecord,
+  requestSec: number,
+  nowSec: number,
+): boolean {
   const vars = liveVars(rec, requestSec)
   if (vars === undefined) return false
   const c = pc.col
@@ -215,7 +220,8 @@ export function mergeForStore(
   }
   const t = find('timeout')
   const e = find('__expire_key')
-  if (t >= 0 && e >= 0) (out[e] as [string, string])[1] = String(nowSec + atoi((out[t] as [string, string])[1]))
+  if (t >= 0 && e >= 0)
+    (out[e] as [string, string])[1] = String(nowSec + atoi((out[t] as [string, string])[1]))
   put('LAST_UPDATE_TIME', String(nowSec))
   const u = find('update_counter')
   put('UPDATE_COUNTER', String((u < 0 ? 0 : atoi((out[u] as [string, string])[1])) + 1))

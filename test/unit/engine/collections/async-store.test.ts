@@ -28,7 +28,11 @@ class TestStore implements PersistentStore {
     this.loads.push(c + '/' + k)
     if (this.loadMode === 'throw') throw new Error('KV GET failed: 503')
     return new Promise((res, rej) =>
-      setTimeout(() => (this.loadMode === 'reject' ? rej(new Error('KV GET failed: 500')) : res(this.inner.load(c, k))), 1),
+      setTimeout(
+        () =>
+          this.loadMode === 'reject' ? rej(new Error('KV GET failed: 500')) : res(this.inner.load(c, k)),
+        1,
+      ),
     )
   }
   save(c: string, k: string, u: RecordUpdate): Promise<void> {
@@ -156,7 +160,9 @@ describe('write failures', () => {
     )
     const tx2 = await run(rules, store)
     store.saveMode = 'throw'
-    await expect(tx2.persist()).rejects.toThrow('collection "ip" key "127.0.0.1": KV PUT failed: 429 Too Many Requests')
+    await expect(tx2.persist()).rejects.toThrow(
+      'collection "ip" key "127.0.0.1": KV PUT failed: 429 Too Many Requests',
+    )
   })
 
   it('writes a collection once, only when changed', async () => {

@@ -38,8 +38,20 @@ describe('mergeForStore', () => {
     const c = doc.cases[2] as MergeCase
     const before = JSON.stringify(c)
     const cur = c.current ?? undefined
-    const a = mergeForStore(c.ours, new Map(Object.entries(c.base)), new Map(Object.entries(c.originals)), cur, doc.now)
-    const b = mergeForStore(c.ours, new Map(Object.entries(c.base)), new Map(Object.entries(c.originals)), cur, doc.now)
+    const a = mergeForStore(
+      c.ours,
+      new Map(Object.entries(c.base)),
+      new Map(Object.entries(c.originals)),
+      cur,
+      doc.now,
+    )
+    const b = mergeForStore(
+      c.ours,
+      new Map(Object.entries(c.base)),
+      new Map(Object.entries(c.originals)),
+      cur,
+      doc.now,
+    )
     expect(a).toEqual(b)
     expect(JSON.stringify(c)).toBe(before)
   })

@@ -28,9 +28,7 @@ interface TimelineFile {
   cases: TimelineCase[]
 }
 
-const doc = JSON.parse(
-  readFileSync(join(VECTORS, 'collections/timeline.json'), 'utf8'),
-) as TimelineFile
+const doc = JSON.parse(readFileSync(join(VECTORS, 'collections/timeline.json'), 'utf8')) as TimelineFile
 
 describe('vectors/collections/timeline.json (2.9.7, controlled clock)', () => {
   it('is a recording', () => {
