@@ -1,6 +1,7 @@
 import { isRuleRemoved } from './actions/ctl'
+import { clearArray } from './array-clear'
 import type { PhaseNumber } from '../bundle/schema'
-import type { LinkedRule } from './program'
+import type { EngineProfiler, LinkedRule } from './program'
 import { evalRule, RuleResult } from './rule-eval'
 import type { TxState } from './tx-state'
 
@@ -18,6 +19,7 @@ import type { TxState } from './tx-state'
 export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Promise<void> {
   const rules = tx.program.phases[phase - 1]
   if (rules === undefined) return
+  const prof = tx.program.profiler
   const n = rules.length
   let i = from
   while (i < n) {
@@ -34,10 +36,10 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
       continue
     }
     const mv = tx.matchedVars
-    if (mv.length !== 0) mv.length = 0
-    const res = evalChain(tx, r)
+    if (mv.length !== 0) clearArray(mv)
+    const res = prof === undefined ? evalChain(tx, r) : profiledChain(tx, r, prof)
     if (res === SUSPENDED) return resumeAfterLookups(tx, phase, i)
-    if (mv.length !== 0) mv.length = 0
+    if (mv.length !== 0) clearArray(mv)
     const next = res === RuleResult.Match && r.jumpTo !== undefined && r.jumpTo > i ? r.jumpTo : i + 1
     if (tx.pendingLoads.length > 0) {
       const loads = tx.pendingLoads.splice(0)
@@ -77,6 +79,16 @@ function evalChain(tx: TxState, from: LinkedRule): RuleResult | typeof SUSPENDED
   }
 }
 
+/** evalChain timed for the profiler (Program.profiler; see EngineProfiler). */
+function profiledChain(tx: TxState, r: LinkedRule, prof: EngineProfiler): RuleResult | typeof SUSPENDED {
+  const t0 = prof.now()
+  try {
+    return evalChain(tx, r)
+  } finally {
+    prof.rule(r, prof.now() - t0)
+  }
+}
+
 /**
  * The probe of a rule whose operator is asynchronous (@rbl, dns.ts): the rule is evaluated with
  * ctx.probe set, where such an operator only asks for the names it needs and never matches, so
@@ -111,7 +123,7 @@ function resumeAfterLookups(tx: TxState, phase: PhaseNumber, i: number): Promise
     const res = evalChain(tx, link)
     if (res === SUSPENDED) return resumeAfterLookups(tx, phase, i)
     const mv = tx.matchedVars
-    if (mv.length !== 0) mv.length = 0
+    if (mv.length !== 0) clearArray(mv)
     const next = res === RuleResult.Match && r.jumpTo !== undefined && r.jumpTo > i ? r.jumpTo : i + 1
     if (tx.pendingLoads.length > 0) {
       const loads = tx.pendingLoads.splice(0)

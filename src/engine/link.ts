@@ -1,5 +1,5 @@
 import { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION } from '../bundle/schema'
-import type { Bundle, PhaseNumber, Rule, VariableRef } from '../bundle/schema'
+import type { Bundle, OperatorRef, PhaseNumber, Rule, VariableRef } from '../bundle/schema'
 import { linkAction } from './actions/link-action'
 import type { BodyOptions, BodyProcessor } from './body/types'
 import type { PersistentStore } from './collections/store'
@@ -7,9 +7,10 @@ import type { DnsResolver } from './dns'
 import { asciiLower } from './log-escape'
 import { templateText } from './macro'
 import { OPERATORS } from './operators'
-import type { OperatorDef } from './operators/types'
+import type { OperatorDef, OperatorFn } from './operators/types'
 import type {
   DisruptiveKind,
+  EngineProfiler,
   LinkedChain,
   LinkedDisruptive,
   LinkedRule,
@@ -34,6 +35,8 @@ export interface LoadOptions {
   bodyOptions?: BodyOptions
   /** DNS resolver for @rbl (the Worker: DNS-over-HTTPS); without one @rbl never matches (dns.ts) */
   resolver?: DnsResolver
+  /** profiling hooks (the bench's --profile); never set in production, see EngineProfiler */
+  profiler?: EngineProfiler
 }
 
 export class BundleError extends Error {
@@ -60,10 +63,12 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
   const operators = options.operators ?? OPERATORS
   const transformations = options.transformations ?? TRANSFORMATIONS
   const files = bundle.sources.map((s) => s.path)
-  const chains = linkChains(bundle.tchains, transformations)
+  const prof = options.profiler
+  const chains = linkChains(bundle.tchains, transformations, prof)
   const problems: string[] = []
   const phases: LinkedRule[][] = []
-  const ctx = { serial: 0, sets: new Map<string, number>() }
+  const ctx: LinkContext = { serial: 0, sets: new Map(), slots: new Map(), byOp: new Map() }
+  const ops = prof === undefined ? operators : profiledOperators(operators, prof, ctx.byOp)
   for (let p = 0; p < 5; p++) {
     const list = bundle.phases[p] ?? []
     const out: LinkedRule[] = []
@@ -75,7 +80,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
           i,
           files,
           chains.chains,
-          operators,
+          ops,
           undefined,
           problems,
           ctx,
@@ -94,17 +99,60 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     transformEnv: env,
     ruleCount: ctx.serial,
     targetSetCount: ctx.sets.size,
+    transformedSlotCount: ctx.slots.size,
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
     store: options.store,
     resolver: options.resolver,
     bodyOptions: options.bodyOptions ?? {},
     files,
+    profiler: prof,
   }
+}
+
+/** The operator registry with every evaluator wrapped in the profiler's timer. */
+function profiledOperators(
+  registry: Readonly<Record<string, OperatorDef>>,
+  prof: EngineProfiler,
+  byOp: Map<OperatorRef, LinkedRule>,
+): Readonly<Record<string, OperatorDef>> {
+  const out: Record<string, OperatorDef> = {}
+  for (const name of Object.keys(registry)) {
+    const def = registry[name] as OperatorDef
+    out[name] = {
+      ...def,
+      link(op) {
+        const fn = def.link(op)
+        const rule = byOp.get(op)
+        if (rule === undefined) return fn
+        const timed: OperatorFn = (input, ctx) => {
+          const t0 = prof.now()
+          try {
+            return fn(input, ctx)
+          } finally {
+            prof.operator(rule, prof.now() - t0)
+          }
+        }
+        return timed
+      },
+    }
+  }
+  return out
+}
+
+interface LinkContext {
+  serial: number
+  /** stable target lists by signature -> LinkedRule.targetSet */
+  sets: Map<string, number>
+  /** (targetSet, chain) -> LinkedRule.transformedSlot */
+  slots: Map<string, number>
+  /** the rule (or link) of each operator reference, for the profiler */
+  byOp: Map<OperatorRef, LinkedRule>
 }
 
 function linkChains(
   tchains: string[][],
   registry: Readonly<Record<string, TransformationDef>>,
+  prof: EngineProfiler | undefined,
 ): { chains: LinkedChain[]; nodeCount: number } {
   const ids = new Map<string, number>()
   const chains: LinkedChain[] = []
@@ -116,7 +164,8 @@ function linkChains(
     for (const name of names) {
       const def = registry[name]
       if (def === undefined) unknown.push(name)
-      fns.push(def === undefined ? identity : def.fn)
+      const fn = def === undefined ? identity : def.fn
+      fns.push(prof === undefined ? fn : profiledTransformation(name, fn, prof))
       const k = parent + '\u0000' + name
       let id = ids.get(k)
       if (id === undefined) {
@@ -135,6 +184,17 @@ function linkChains(
 
 function identity(s: string): string {
   return s
+}
+
+function profiledTransformation(name: string, fn: TransformFn, prof: EngineProfiler): TransformFn {
+  return (v, env) => {
+    const t0 = prof.now()
+    try {
+      return fn(v, env)
+    } finally {
+      prof.transformation(name, prof.now() - t0)
+    }
+  }
 }
 
 function linkTarget(v: VariableRef, problems: string[]): LinkedTarget {
@@ -211,7 +271,7 @@ function linkRule(
   operators: Readonly<Record<string, OperatorDef>>,
   head: LinkedRule | undefined,
   problems: string[],
-  ctx: { serial: number; sets: Map<string, number> },
+  ctx: LinkContext,
 ): LinkedRule {
   const vars = rule.marker === undefined && rule.vars.length === 0 ? [SECACTION_TARGET] : rule.vars
   const targets = vars.map((v) => linkTarget(v, problems))
@@ -219,6 +279,14 @@ function linkRule(
   if (opDef === undefined && rule.marker === undefined) problems.push(`unknown operator @${rule.op.name}`)
   const chain = chains[rule.t]
   if (chain === undefined) problems.push(`rule ${rule.id}: transformation chain ${rule.t} does not exist`)
+  const targetSet = targetSetOf(rule, vars, ctx.sets)
+  let transformedSlot = -1
+  if (targetSet >= 0 && rule.multiMatch !== true) {
+    const key = targetSet + ':' + rule.t
+    const known = ctx.slots.get(key)
+    transformedSlot = known ?? ctx.slots.size
+    if (known === undefined) ctx.slots.set(key, transformedSlot)
+  }
   const linked: LinkedRule = {
     rule,
     id: rule.id,
@@ -228,7 +296,8 @@ function linkRule(
     file: files[rule.src[0]] ?? '',
     line: rule.src[1],
     targets,
-    targetSet: targetSetOf(rule, vars, ctx.sets),
+    targetSet,
+    transformedSlot,
     op: rule.op,
     opDef: opDef ?? null,
     opFn: undefined,
@@ -252,6 +321,7 @@ function linkRule(
     head: undefined as unknown as LinkedRule,
   }
   linked.head = head ?? linked
+  ctx.byOp.set(rule.op, linked)
   if (rule.chain !== undefined) {
     const next = linkRule(rule.chain, phase, index, files, chains, operators, linked.head, problems, ctx)
     linked.next = next

@@ -57,7 +57,7 @@ export function resolveRef(tx: TxState, ref: MacroRef, rule: LinkedRule | null):
   const start = SCRATCH.length
   l.impl.collect(tx, l.sel, SCRATCH, rule)
   const first = SCRATCH[start]
-  SCRATCH.length = start
+  while (SCRATCH.length > start) SCRATCH.pop()
   return first === undefined ? '' : first.value
 }
 

@@ -26,8 +26,29 @@ export interface Program {
   readonly ruleCount: number
   /** number of distinct stable target lists (LinkedRule.targetSet is below it) */
   readonly targetSetCount: number
+  /** number of distinct (targetSet, chain) pairs (LinkedRule.transformedSlot is below it) */
+  readonly transformedSlotCount: number
   /** file paths by Bundle.sources index */
   readonly files: readonly string[]
+  /** the profiling hooks the program was linked with (LoadOptions.profiler); absent normally */
+  readonly profiler?: EngineProfiler
+}
+
+/**
+ * Optional profiling hooks (`npm run bench -- --profile`). When LoadOptions.profiler is absent
+ * nothing below exists: transformations and operators are linked unwrapped and the rule loop
+ * reads one field per phase, so the hook costs nothing when off. When present, link.ts wraps every
+ * transformation and operator in a timer and runPhase times every rule (chain, inclusive of its
+ * links, transformations, operators and actions). Times are in the unit of `now()`.
+ */
+export interface EngineProfiler {
+  now(): number
+  /** a rule (chain starter) evaluated, links included */
+  rule(rule: LinkedRule, time: number): void
+  /** one operator call (cached transformation results are not timed again) */
+  operator(rule: LinkedRule, time: number): void
+  /** one transformation call that ran (the per-transaction cache answers the others) */
+  transformation(name: string, time: number): void
 }
 
 /** A target of a rule, with its selector prepared. */
@@ -141,6 +162,12 @@ export interface LinkedRule {
    * items within a transaction (CRS repeats a few long lists hundreds of times). -1 otherwise.
    */
   readonly targetSet: number
+  /**
+   * Id of the pair (targetSet, transformation chain) when targetSet >= 0 and the rule is not
+   * multiMatch: rules with the same pair share the transformed values within a transaction
+   * (TxState.transformed). -1 otherwise.
+   */
+  readonly transformedSlot: number
   readonly op: OperatorRef
   /** null: operator not in the registry (never matches, see link.ts) */
   readonly opDef: OperatorDef | null

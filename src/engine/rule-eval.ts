@@ -2,11 +2,12 @@ import { runActions } from './actions/run'
 import { isTargetRemoved, removalsFor } from './actions/ctl'
 import type { BinaryString } from './bytes'
 import { disrupt } from './disrupt'
+import { clearArray } from './array-clear'
 import { asciiLower, logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
 import { transform, transformStep } from './tcache'
-import type { TxState } from './tx-state'
+import type { TargetRemoval, TxState } from './tx-state'
 import type { Item } from './variables/item'
 
 /**
@@ -31,8 +32,8 @@ const OWNERS: LinkedTarget[] = []
 const EXCLUDED: Item[] = []
 
 function collectTargets(tx: TxState, r: LinkedRule): void {
-  if (ITEMS.length !== 0) ITEMS.length = 0
-  if (OWNERS.length !== 0) OWNERS.length = 0
+  clearArray(ITEMS)
+  clearArray(OWNERS)
   const targets = r.targets
   for (let t = 0; t < targets.length; t++) {
     const tg = targets[t] as LinkedTarget
@@ -48,7 +49,7 @@ function collectTargets(tx: TxState, r: LinkedRule): void {
       tg.impl.collect(tx, tg, EXCLUDED, r)
       if (EXCLUDED.length > 0) {
         removeNamed(EXCLUDED)
-        EXCLUDED.length = 0
+        clearArray(EXCLUDED)
       }
       continue
     }
@@ -56,7 +57,7 @@ function collectTargets(tx: TxState, r: LinkedRule): void {
     tg.impl.collect(tx, tg, ITEMS, r)
     if (tg.count) {
       const n = ITEMS.length - start
-      ITEMS.length = start
+      while (ITEMS.length > start) ITEMS.pop()
       ITEMS.push({ key: '', fkey: '', name: tg.name, value: String(n), full: tg.fullName })
     }
     for (let i = start; i < ITEMS.length; i++) OWNERS.push(tg)
@@ -86,8 +87,8 @@ function removeNamed(excluded: Item[]): void {
     OWNERS[w] = OWNERS[i] as LinkedTarget
     w++
   }
-  ITEMS.length = w
-  OWNERS.length = w
+  while (ITEMS.length > w) ITEMS.pop()
+  while (OWNERS.length > w) OWNERS.pop()
 }
 
 export function linkOperator(r: LinkedRule): OperatorFn {
@@ -137,52 +138,83 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   if (n === 0) return RuleResult.NoMatch
   const removals = tx.removedTargets.length > 0 && !r.isLink ? removalsFor(tx, r) : undefined
   const checkRemoved = removals !== undefined && removals.length > 0
+  if (r.multiMatch) return evalMultiMatch(tx, r, items, owners, checkRemoved ? removals : undefined)
+  // transformed values of a stable target list under this rule's chain, shared by every rule
+  // with the same (list, chain) and filled as items are reached (never more than v2 transforms)
+  let vals: (BinaryString | undefined)[] | undefined
+  const slot = r.transformedSlot
+  if (slot >= 0 && set >= 0) {
+    vals = tx.transformed[slot]
+    if (vals === undefined) {
+      vals = new Array<BinaryString | undefined>(n)
+      tx.transformed[slot] = vals
+    }
+  }
   let matches = 0
   for (let i = 0; i < n; i++) {
     const it = items[i] as Item
-    if (checkRemoved && isTargetRemoved(removals, foldedName(it))) continue
-    const owner = owners[i] as LinkedTarget
-    if (r.multiMatch) {
-      const chain = r.chain
-      const steps = chain.fns.length
-      let v = it.value
-      let changed = false
-      for (let k = 0; k < steps; k++) {
-        if (k === 0 || changed) {
-          const res = execOperator(tx, r, it, owner, v)
-          if (res === RuleResult.Intercepted) return res
-          if (res === RuleResult.Failed) return RuleResult.NoMatch
-          if (res === RuleResult.Match) matches++
-        }
-        let next: BinaryString
-        try {
-          next = transformStep(tx, chain, it.value, k, v)
-        } catch {
-          // transformations are total; a fault fails the rule like v2's tfn error (-1)
-          return RuleResult.NoMatch
-        }
-        changed = next !== v
-        v = next
+    if (checkRemoved && isTargetRemoved(removals, it.name)) continue
+    let value = vals !== undefined ? vals[i] : undefined
+    if (value === undefined) {
+      try {
+        value = transform(tx, r.chain, it.value)
+      } catch {
+        // transformations are total; a fault fails the rule like v2's tfn error (-1)
+        return RuleResult.NoMatch
       }
-      if (changed) {
+      if (vals !== undefined) vals[i] = value
+    }
+    const res = execOperator(tx, r, it, owners[i] as LinkedTarget, value)
+    if (res === RuleResult.Intercepted) return res
+    if (res === RuleResult.Failed) return RuleResult.NoMatch
+    if (res === RuleResult.Match) matches++
+  }
+  return matches > 0 ? RuleResult.Match : RuleResult.NoMatch
+}
+
+/**
+ * multiMatch: the operator runs on the raw value and after every transformation that changed it
+ * (as in v2, never when the rule has no transformations).
+ */
+function evalMultiMatch(
+  tx: TxState,
+  r: LinkedRule,
+  items: readonly Item[],
+  owners: readonly LinkedTarget[],
+  removals: readonly TargetRemoval[] | undefined,
+): RuleResult {
+  const chain = r.chain
+  const steps = chain.fns.length
+  let matches = 0
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as Item
+    if (removals !== undefined && isTargetRemoved(removals, it.name)) continue
+    const owner = owners[i] as LinkedTarget
+    let v = it.value
+    let changed = false
+    for (let k = 0; k < steps; k++) {
+      if (k === 0 || changed) {
         const res = execOperator(tx, r, it, owner, v)
         if (res === RuleResult.Intercepted) return res
         if (res === RuleResult.Failed) return RuleResult.NoMatch
         if (res === RuleResult.Match) matches++
       }
-      continue
+      let next: BinaryString
+      try {
+        next = transformStep(tx, chain, it.value, k, v)
+      } catch {
+        // transformations are total; a fault fails the rule like v2's tfn error (-1)
+        return RuleResult.NoMatch
+      }
+      changed = next !== v
+      v = next
     }
-    let value: BinaryString
-    try {
-      value = transform(tx, r.chain, it.value)
-    } catch {
-      // transformations are total; a fault fails the rule like v2's tfn error (-1)
-      return RuleResult.NoMatch
+    if (changed) {
+      const res = execOperator(tx, r, it, owner, v)
+      if (res === RuleResult.Intercepted) return res
+      if (res === RuleResult.Failed) return RuleResult.NoMatch
+      if (res === RuleResult.Match) matches++
     }
-    const res = execOperator(tx, r, it, owner, value)
-    if (res === RuleResult.Intercepted) return res
-    if (res === RuleResult.Failed) return RuleResult.NoMatch
-    if (res === RuleResult.Match) matches++
   }
   return matches > 0 ? RuleResult.Match : RuleResult.NoMatch
 }
@@ -198,7 +230,7 @@ function execOperator(
   const ctx = tx.opCtx
   ctx.varName = it.name
   ctx.capture = r.capture
-  if (ctx.captures.length !== 0) ctx.captures.length = 0
+  if (ctx.captures.length !== 0) clearArray(ctx.captures)
   ctx.message = ''
   ctx.error = undefined
   let m: boolean

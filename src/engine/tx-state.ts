@@ -26,6 +26,14 @@ export interface TargetRemoval {
   readonly ranges: readonly (readonly [number, number])[]
   readonly rx: RegExp | undefined
   readonly targets: readonly { readonly fname: string; readonly fkey: string | undefined }[]
+  /**
+   * Whether it applies, by LinkedRule.serial: 0 not decided yet, 1 yes, 2 no. Applicability
+   * depends on the rule only (id, raw tags, raw msg), so one object per ctl action and isolate
+   * (actions/ctl.ts) decides each rule once, not once per transaction.
+   */
+  readonly memo: Uint8Array
+  /** [this]: the list for a rule that only this removal applies to */
+  readonly alone: readonly TargetRemoval[]
 }
 
 export type AllowScope = 'none' | 'phase' | 'request' | 'all'
@@ -89,9 +97,6 @@ export class TxState {
   readonly removedTags: RegExp[] = []
   readonly removedMsgs: RegExp[] = []
   readonly removedTargets: TargetRemoval[] = []
-  /** by rule serial: the removals that apply, computed when removedTargets had removalCacheN[serial] entries */
-  readonly removalCache: (readonly TargetRemoval[] | undefined)[] = []
-  readonly removalCacheN: number[] = []
   readonly records: MatchRecord[] = []
   /** engine messages that are not rule alerts (body limits), worded as v2 logs them */
   readonly engineMessages: string[] = []
@@ -130,6 +135,8 @@ export class TxState {
   /** expanded stable target lists by LinkedRule.targetSet: items and, in parallel, their targets */
   targetSets: (readonly Item[] | undefined)[] = []
   targetOwners: (readonly LinkedTarget[] | undefined)[] = []
+  /** by LinkedRule.transformedSlot: the list's values after the chain, filled as reached */
+  transformed: ((BinaryString | undefined)[] | undefined)[] = []
   readonly scalarCache = new Map<string, Item | null>()
   opCtx!: OperatorContext
 
@@ -266,6 +273,7 @@ export class TxState {
       this.targetSets = []
       this.targetOwners = []
     }
+    if (this.transformed.length !== 0) this.transformed = []
   }
 
   static pairsTo(

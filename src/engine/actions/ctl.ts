@@ -22,15 +22,9 @@ export function runCtl(tx: TxState, c: LinkedCtl): void {
       if (c.rx !== undefined) tx.removedMsgs.push(c.rx)
       return
     case 'ruleRemoveTargetById':
-      tx.removedTargets.push({ by: 'id', ranges: c.ranges, rx: undefined, targets: c.targets })
-      return
     case 'ruleRemoveTargetByTag':
-      if (c.rx !== undefined)
-        tx.removedTargets.push({ by: 'tag', ranges: c.ranges, rx: c.rx, targets: c.targets })
-      return
     case 'ruleRemoveTargetByMsg':
-      if (c.rx !== undefined)
-        tx.removedTargets.push({ by: 'msg', ranges: c.ranges, rx: c.rx, targets: c.targets })
+      if (c.o === 'ruleRemoveTargetById' || c.rx !== undefined) tx.removedTargets.push(removalOf(tx, c))
       return
     case 'requestBodyProcessor':
       tx.reqbodyProcessor = c.v
@@ -128,27 +122,55 @@ function removalApplies(tx: TxState, rule: LinkedRule, r: TargetRemoval): boolea
 
 const NONE: readonly TargetRemoval[] = []
 
+type RemoveTargetCtl = Extract<LinkedCtl, { readonly targets: unknown }>
+
+/** One TargetRemoval per ctl action and isolate (its memo outlives the transaction). */
+const REMOVALS = new WeakMap<LinkedCtl, TargetRemoval>()
+
+function removalOf(tx: TxState, c: RemoveTargetCtl): TargetRemoval {
+  let r = REMOVALS.get(c)
+  if (r === undefined || r.memo.length < tx.program.ruleCount) {
+    const by = c.o === 'ruleRemoveTargetById' ? 'id' : c.o === 'ruleRemoveTargetByTag' ? 'tag' : 'msg'
+    const alone: TargetRemoval[] = []
+    r = {
+      by,
+      ranges: c.ranges,
+      rx: by === 'id' ? undefined : c.rx,
+      targets: c.targets,
+      memo: new Uint8Array(tx.program.ruleCount),
+      alone,
+    }
+    alone.push(r)
+    REMOVALS.set(c, r)
+  }
+  return r
+}
+
+function applies(tx: TxState, rule: LinkedRule, r: TargetRemoval): boolean {
+  let m = r.memo[rule.serial]
+  if (m === undefined) return removalApplies(tx, rule, r)
+  if (m === 0) {
+    m = removalApplies(tx, rule, r) ? 1 : 2
+    r.memo[rule.serial] = m
+  }
+  return m === 1
+}
+
 /**
- * The ctl:ruleRemoveTarget* entries that apply to this rule, computed once per rule and number
- * of entries (CRS 941010 registers one on most requests; checking tags per target was costly).
+ * The ctl:ruleRemoveTarget* entries registered so far that apply to this rule (a list that does
+ * not change while the rule runs, as v2 reads them when it reaches the rule).
  */
 export function removalsFor(tx: TxState, rule: LinkedRule): readonly TargetRemoval[] {
   const all = tx.removedTargets
-  const cache = tx.removalCache
-  const counts = tx.removalCacheN
-  // dense arrays (a hole-free -1 fill) keep the lookups on V8's fast path
-  if (counts.length === 0) for (let i = 0; i < tx.program.ruleCount; i++) counts.push(-1)
-  const at = rule.serial
-  if (counts[at] === all.length) return cache[at] ?? NONE
   let list: TargetRemoval[] | undefined
+  let one: TargetRemoval | undefined
   for (let i = 0; i < all.length; i++) {
     const r = all[i] as TargetRemoval
-    if (removalApplies(tx, rule, r)) (list ??= []).push(r)
+    if (!applies(tx, rule, r)) continue
+    if (one === undefined) one = r
+    else (list ??= [one]).push(r)
   }
-  if (cache.length === 0) for (let i = 0; i < counts.length; i++) cache.push(NONE)
-  cache[at] = list ?? NONE
-  counts[at] = all.length
-  return list ?? NONE
+  return list ?? (one === undefined ? NONE : one.alone)
 }
 
 /**
@@ -156,19 +178,31 @@ export function removalsFor(tx: TxState, rule: LinkedRule): readonly TargetRemov
  * fetch_target_exception: the target's printed name splits at the first ':'; "ARGS" removes
  * every ARGS:* (and a count of ARGS), "ARGS:foo" only ARGS:foo; case-insensitive.
  */
-export function isTargetRemoved(list: readonly TargetRemoval[], foldedName: string): boolean {
-  const n = foldedName.length
+export function isTargetRemoved(list: readonly TargetRemoval[], name: string): boolean {
+  // `name` is compared with ASCII case folded in place (no folded copy per target and rule)
+  const n = name.length
   for (let i = 0; i < list.length; i++) {
     const targets = (list[i] as TargetRemoval).targets
     for (let j = 0; j < targets.length; j++) {
       const t = targets[j]
-      if (t === undefined || !foldedName.startsWith(t.fname)) continue
+      if (t === undefined) continue
       const m = t.fname.length
+      if (m > n || !foldedEquals(name, 0, t.fname)) continue
       if (m === n) return true
-      if (foldedName.charCodeAt(m) !== 0x3a) continue
+      if (name.charCodeAt(m) !== 0x3a) continue
       if (t.fkey === undefined) return true
-      if (n === m + 1 + t.fkey.length && foldedName.endsWith(t.fkey)) return true
+      if (n === m + 1 + t.fkey.length && foldedEquals(name, m + 1, t.fkey)) return true
     }
   }
   return false
+}
+
+/** name[at..] starts with `lower` (ASCII lower case) when ASCII case is folded. */
+function foldedEquals(name: string, at: number, lower: string): boolean {
+  for (let k = 0; k < lower.length; k++) {
+    let c = name.charCodeAt(at + k)
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20
+    if (c !== lower.charCodeAt(k)) return false
+  }
+  return true
 }

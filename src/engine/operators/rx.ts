@@ -25,7 +25,7 @@ export const rx: OperatorDef = {
       throw new Error(`@rx ${JSON.stringify(op.arg)}: the bundle has no translated regex`)
     const re = new CompiledRegex(op.params.regex)
     const prefix = patternMatchPrefix(op.arg)
-    return (input, ctx) => {
+    const fn: OperatorFn = (input, ctx) => {
       const r = ctx.capture ? re.capture(input, ctx.captures) : re.test(input)
       if (r === MATCH) {
         ctx.message = prefix + ctx.varName + '.'
@@ -37,5 +37,14 @@ export const rx: OperatorDef = {
       }
       return false
     }
+    REGEX_OF.set(fn, re)
+    return fn
   },
+}
+
+/** The regex behind each linked @rx evaluator (warm.ts builds and runs them at isolate start). */
+const REGEX_OF = new WeakMap<OperatorFn, CompiledRegex>()
+
+export function regexOfOperator(fn: OperatorFn): CompiledRegex | undefined {
+  return REGEX_OF.get(fn)
 }

@@ -76,14 +76,20 @@ export class CompiledRegex {
   }
 
   /**
-   * Build the engines this regex can use and run each once, so that neither compilation (re2js:
-   * up to ~60 ms for the largest CRS pattern) nor V8's first interpreted exec lands on a request.
-   * Meant for isolate start-up (global scope). Optional: everything is also built lazily.
+   * Build the engines this regex can use and run each, so that neither compilation (re2js: up to
+   * ~60 ms for the largest CRS pattern) nor V8's compilation lands on a request. V8 compiles a
+   * RegExp to bytecode on its first exec and to native code on the second (regexp tier-up): the
+   * V8 regexes run twice. Meant for isolate start-up (global scope). Optional: everything is also
+   * built lazily.
    */
   warm(): void {
     try {
       this.mayMatch('x')
-      if (!this.alwaysLinear) this.js().test('x')
+      this.mayMatch('x')
+      if (!this.alwaysLinear) {
+        this.js().test('x')
+        this.js().test('x')
+      }
       if (this.alwaysLinear || this.spec.linear !== undefined) this.linear()?.test('x')
     } catch {
       // total: a failure here shows up as LIMIT on use
