@@ -16,17 +16,21 @@
 // re-read on every call), so time() and apr_time_now() return exactly that second for the
 // whole request: CREATE_TIME, LAST_UPDATE_TIME, UPDATE_RATE, expirevar and deprecatevar are
 // deterministic. A step without "request" gets "GET /?<query> HTTP/1.1" (Host: localhost,
-// Connection: close, Cookie when "cookie" is given), written back into the file.
+// Connection: close, Cookie when "cookie" is given, a urlencoded "body" with "method": "POST"),
+// written back into the file. A case may take its rules from a file of the repository
+// ("rulesFile", e.g. rules/examples/brute-force.conf) with optional "prepend" rules before it.
 // What is recorded per step: the HTTP status (0 = connection dropped) and the alert lines,
 // normalised like record-engine.mjs (file "rules.conf", unique_id "-").
 // Runs Apache on port 18180 (this tool's assigned range is 18180-18189).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { startModsec } from './recorder.mjs'
 import { normaliseAlert } from './record-engine.mjs'
 
 const PORT = Number(process.env.RECORD_PORT ?? 18180)
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1'
 
 function stamp(sec) {
@@ -38,8 +42,18 @@ export function stepRequest(s) {
   if (s.request !== undefined) return s.request
   const lines = [`${s.method ?? 'GET'} /${s.path ?? ''}${s.query !== undefined ? '?' + s.query : ''} HTTP/1.1`, 'Host: localhost']
   if (s.cookie !== undefined) lines.push(`Cookie: ${s.cookie}`)
+  if (s.body !== undefined) {
+    lines.push('Content-Type: application/x-www-form-urlencoded')
+    lines.push(`Content-Length: ${Buffer.byteLength(s.body, 'latin1')}`)
+  }
   lines.push('Connection: close')
-  return lines.join('\r\n') + '\r\n\r\n'
+  return lines.join('\r\n') + '\r\n\r\n' + (s.body ?? '')
+}
+
+/** A case's rules: "rules", or "prepend" + the file "rulesFile" (path from the repository root). */
+export function caseRules(c, root) {
+  if (c.rulesFile === undefined) return c.rules
+  return (c.prepend ?? '') + readFileSync(join(root, c.rulesFile), 'latin1')
 }
 
 async function recordCase(c, start) {
@@ -54,7 +68,7 @@ async function recordCase(c, start) {
   })
   let ms
   try {
-    ms = await startModsec({ rules: c.rules + '\n', port: PORT, extraConfig: c.config ?? '' })
+    ms = await startModsec({ rules: caseRules(c, ROOT) + '\n', port: PORT, extraConfig: c.config ?? '' })
   } finally {
     for (const k of ['LD_PRELOAD', 'FAKETIME_TIMESTAMP_FILE', 'FAKETIME_NO_CACHE', 'TZ']) {
       if (saved[k] === undefined) delete process.env[k]
