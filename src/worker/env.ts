@@ -24,8 +24,16 @@ export interface Env {
   COLLECTIONS?: KVNamespace
   /** a COLLECTIONS read slower than this (ms) counts as failed (TX:COLLECTION_LOAD_FAILED); default 1000 */
   COLLECTIONS_TIMEOUT_MS?: string
-  /** audit log objects */
+  /** audit log objects (SecAuditEngine), one per audited transaction: r2-audit.ts */
   AUDIT?: R2Bucket
+  /** request/response bodies in an audit record: at most this many bytes; default 65536 */
+  AUDIT_BODY_LIMIT?: string
+  /** header values always masked in audit records, comma-separated, or "none"; default Authorization, Proxy-Authorization, Cookie, Set-Cookie */
+  AUDIT_MASK_HEADERS?: string
+  /** SecUploadKeepFiles: an uploaded file larger than this (bytes) is not kept; default 1048576 */
+  AUDIT_FILE_LIMIT?: string
+  /** SecUploadKeepFiles: at most this many bytes of files kept per transaction; default 10485760 */
+  AUDIT_FILES_LIMIT?: string
   /** DNS-over-HTTPS endpoint (JSON API) for @rbl; default https://cloudflare-dns.com/dns-query (doh.ts) */
   DOH_URL?: string
   /** @rbl query timeout in milliseconds; default 1000 */

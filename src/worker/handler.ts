@@ -13,6 +13,15 @@ import { buildInbound, type Inbound } from './inbound'
 import { handleOps } from './ops'
 import { originRequest, outboundRequest, type OutboundBody } from './origin'
 import { failureResponse, interruptionResponse } from './outcome'
+import type { FinalResponse } from '../engine/audit/index'
+import {
+  auditSettings,
+  finalResponse,
+  newAuditUniqueId,
+  writeAudit,
+  type AuditBucket,
+  type AuditSettings,
+} from './r2-audit'
 import type { LinkedWaf } from './waf-program'
 
 /** What the handler needs from the runtime besides the request (ExecutionContext in a Worker). */
@@ -27,6 +36,8 @@ export interface HandlerOptions {
   /** write one log line (default console.log) */
   log?: (line: string) => void
   origin?: OriginFetch
+  /** audit log settings over those of the vars (tests: shorter retry delays) */
+  audit?: Partial<AuditSettings>
 }
 
 /**
@@ -47,7 +58,8 @@ export interface HandlerOptions {
  *     reads it (inspectsResponseBody: SecResponseBodyAccess, SecResponseBodyMimeType; at most
  *     SecResponseBodyLimit + 1 bytes read: Reject answers 500, ProcessPartial inspects the
  *     first limit bytes and sends the whole body); other responses stream through unbuffered;
- *  6. phase 5, the alert log and persistence run after the answer (ctx.waitUntil).
+ *  6. phase 5, the alert log, persistence and the audit log (r2-audit.ts: one R2 object per
+ *     audited transaction, with what the client got) run after the answer (ctx.waitUntil).
  *
  * Failures of the WAF itself (an exception from the engine, which must not happen on any
  * request data) are logged and then, per WAF_FAIL_MODE: "closed" (default) answers 500 with the
@@ -75,6 +87,8 @@ export async function handleRequest(
   if (mode === 'Off') return fetchOrigin(originRequest(inbound, request.body, env, source))
 
   const client = inbound.engine.clientAddress
+  // mod_unique_id-style: the id carries its time, so the audit record's key follows from it
+  inbound.engine.uniqueId = newAuditUniqueId()
   let tx: Transaction | undefined
   let forwardBody: OutboundBody = request.body
   let itp: Interruption | undefined
@@ -104,16 +118,37 @@ export async function handleRequest(
     return failureResponse(id, inbound.method, env.BLOCK_PAGE)
   }
   const t = tx
-  const finish = (): void => ctx.waitUntil(finishTransaction(t, client, log))
+  const settings = { ...auditSettings(env), ...options.audit }
+  // `generated`: the WAF made the response (its body goes to audit part E), not the origin
+  const finish = (res: Response, generated: boolean): void =>
+    ctx.waitUntil(
+      finishTransaction(t, client, log, {
+        final: finalResponse(res, generated),
+        bucket: env.AUDIT,
+        settings,
+      }),
+    )
 
   if (itp !== undefined) {
-    finish()
     if (itp.kind === 'proxy' && itp.location !== undefined && itp.location !== '') {
-      return proxyTo(inbound, forwardBody, source, itp.location, fetchOrigin, log, client, t.state.uniqueId)
+      const proxied = await proxyTo(
+        inbound,
+        forwardBody,
+        source,
+        itp.location,
+        fetchOrigin,
+        log,
+        client,
+        t.state.uniqueId,
+      )
+      finish(proxied, false)
+      return proxied
     }
     if (forwardBody instanceof ReadableStream) forwardBody.cancel().catch(() => undefined)
     source?.body?.cancel().catch(() => undefined)
-    return interruptionResponse(itp, t.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+    const blocked = interruptionResponse(itp, t.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+    finish(blocked, true)
+    return blocked
   }
 
   let upstream: Response
@@ -124,17 +159,22 @@ export async function handleRequest(
     upstream = new Response('Bad Gateway\n', { status: 502, headers: { 'content-type': 'text/plain' } })
   }
 
+  let res: Response
+  let generated: boolean
   try {
-    return await inspectResponse(t, upstream, inbound, env, ctx)
+    res = await inspectResponse(t, upstream, inbound, env, ctx)
+    generated = t.interruption !== undefined
   } catch (e) {
     log(errorLine(client, t.state.uniqueId, 'response inspection failed', e))
-    if (failMode(env) === 'open')
-      return upstream.bodyUsed ? failureResponse(t.state.uniqueId, inbound.method, env.BLOCK_PAGE) : upstream
-    upstream.body?.cancel().catch(() => undefined)
-    return failureResponse(t.state.uniqueId, inbound.method, env.BLOCK_PAGE)
-  } finally {
-    finish()
+    generated = !(failMode(env) === 'open' && !upstream.bodyUsed)
+    if (!generated) res = upstream
+    else {
+      if (failMode(env) !== 'open') upstream.body?.cancel().catch(() => undefined)
+      res = failureResponse(t.state.uniqueId, inbound.method, env.BLOCK_PAGE)
+    }
   }
+  finish(res, generated)
+  return res
 }
 
 /** Phases 3 and 4, then the client's response. */
@@ -205,11 +245,19 @@ async function proxyTo(
   }
 }
 
-/** Phase 5, the alert log, persistent collections. Runs after the answer. */
+/** What the audit log writer needs after phase 5 (r2-audit.ts). */
+export interface AuditSink {
+  final: Promise<FinalResponse>
+  bucket: AuditBucket | undefined
+  settings: AuditSettings
+}
+
+/** Phase 5, the alert log, persistent collections, the audit log. Runs after the answer. */
 export async function finishTransaction(
   tx: Transaction,
   client: string,
   log: (line: string) => void,
+  audit?: AuditSink,
 ): Promise<void> {
   try {
     await tx.processLogging()
@@ -222,4 +270,5 @@ export async function finishTransaction(
   } catch (e) {
     log(errorLine(client, tx.state.uniqueId, 'persisting collections failed', e))
   }
+  if (audit !== undefined) await writeAudit(tx, await audit.final, audit.bucket, audit.settings, log, client)
 }

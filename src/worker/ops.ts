@@ -1,6 +1,7 @@
 import { IttyRouter, type IRequest, type IttyRouterType } from 'itty-router'
 import type { RuleEngineMode } from '../bundle/schema'
 import { adminPrefix, engineOverride, failMode, type Env } from './env'
+import { auditGetResponse, auditListResponse } from './r2-audit'
 import type { LinkedWaf } from './waf-program'
 
 /**
@@ -8,6 +9,8 @@ import type { LinkedWaf } from './waf-program'
  *
  *   GET <prefix>status   what is deployed: bundle format and sources, rule counts per phase,
  *                        engine mode (bundle, WAF_ENGINE override, effective), components
+ *   GET <prefix>audit/<unique_id>   the audit record of a transaction (the id on the block page)
+ *   GET <prefix>audit?since=2h&status=4xx&rule=942100&limit=100   audit records' metadata
  *
  * They exist only when the ADMIN_TOKEN secret is set; without it, paths under the prefix are
  * ordinary traffic (inspected and forwarded). Every call needs `Authorization: Bearer <token>`;
@@ -85,6 +88,8 @@ function routerFor(prefix: string): OpsRouter {
   if (cached !== undefined && cached.prefix === prefix) return cached.router
   const router: OpsRouter = IttyRouter<IRequest, [OpsArgs]>({ base: prefix.slice(0, -1) })
   router.get('/status', (_req: IRequest, a: OpsArgs) => json(statusReport(a.waf, a.env)))
+  router.get('/audit/:id', (req: IRequest, a: OpsArgs) => auditGetResponse(a.env.AUDIT, req.params.id ?? ''))
+  router.get('/audit', (req: IRequest, a: OpsArgs) => auditListResponse(a.env.AUDIT, req.query))
   router.all('*', () => json({ error: 'not found' }, 404))
   cached = { prefix, router }
   return router

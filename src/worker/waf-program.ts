@@ -11,5 +11,12 @@ export interface LinkedWaf {
 }
 
 export function linkWaf(bundle: Bundle, options: LoadOptions = {}): LinkedWaf {
-  return { bundle, program: loadProgram(bundle, options) }
+  // SecUploadKeepFiles On/RelevantOnly: the multipart processor keeps file contents, which the
+  // audit log stores beside the record (r2-audit.ts)
+  const keep = bundle.config.uploadKeepFiles !== 'Off'
+  const opts =
+    keep && options.bodyOptions === undefined
+      ? { ...options, bodyOptions: { keepFileContents: true } }
+      : options
+  return { bundle, program: loadProgram(bundle, opts) }
 }

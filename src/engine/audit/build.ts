@@ -69,14 +69,8 @@ export function buildAuditRecord(
     client: { address: req.clientAddress, port: req.clientPort },
     server: { address: req.serverAddress, port: req.serverPort },
     request: {
-      line: maskRequestLine(
-        req.method,
-        req.uri,
-        req.protocol,
-        sep,
-        has('B') ? sets.args : EMPTY,
-        sanitised.args,
-      ),
+      // masked whether or not B is written: the Worker's object metadata shows the target
+      line: maskRequestLine(req.method, req.uri, req.protocol, sep, sets.args, sanitised.args),
       method: req.method,
       protocol: req.protocol,
       headers: has('B')
@@ -163,8 +157,6 @@ export function buildAuditRecord(
   }
   return record
 }
-
-const EMPTY = new Set<string>()
 
 const ORDER = 'ABCDEFGHIJKZ'
 
