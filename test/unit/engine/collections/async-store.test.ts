@@ -93,6 +93,23 @@ describe('asynchronous loads', () => {
     expect(msgs(second)).toEqual([`n=4 exp=${T0 / 1000 + 65}`])
   })
 
+  it('macros of the rule that opens the collection see it before the load (documented difference)', async () => {
+    const store = new TestStore()
+    store.inner.save('ip', '127.0.0.1', () => ({
+      vars: [
+        ['KEY', '127.0.0.1'],
+        ['__expire_KEY', String(T0 / 1000 + 3600)],
+        ['n', '5'],
+      ],
+    }))
+    const tx = await run(
+      'SecAction "id:1,phase:1,pass,log,msg:\'same rule n=%{ip.n}\',initcol:ip=%{REMOTE_ADDR},setvar:ip.n=+1"\n' +
+        'SecAction "id:2,phase:1,pass,log,msg:\'next rule n=%{ip.n}\'"',
+      store,
+    )
+    expect(msgs(tx)).toEqual(['same rule n=', 'next rule n=6'])
+  })
+
   it('a phase without initcol stays synchronous', () => {
     const tx = new Transaction(program('SecAction "id:1,phase:1,pass,nolog,setvar:tx.a=1"'), parseRaw(GET), {
       store: new TestStore(),
