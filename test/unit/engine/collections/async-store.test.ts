@@ -186,9 +186,9 @@ describe('write failures', () => {
     const store = new TestStore()
     let saves = 0
     const save = store.save.bind(store)
-    store.save = (c, k, u, t) => {
+    store.save = (c: string, k: string, u: RecordUpdate): Promise<void> => {
       saves++
-      return save(c, k, u, t)
+      return save(c, k, u)
     }
     const read = await run('SecAction "id:1,phase:1,pass,nolog,initcol:ip=%{REMOTE_ADDR}"', store)
     await read.persist()
