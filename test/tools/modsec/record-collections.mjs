@@ -40,7 +40,10 @@ function stamp(sec) {
 
 export function stepRequest(s) {
   if (s.request !== undefined) return s.request
-  const lines = [`${s.method ?? 'GET'} /${s.path ?? ''}${s.query !== undefined ? '?' + s.query : ''} HTTP/1.1`, 'Host: localhost']
+  const lines = [
+    `${s.method ?? 'GET'} /${s.path ?? ''}${s.query !== undefined ? '?' + s.query : ''} HTTP/1.1`,
+    'Host: localhost',
+  ]
   if (s.cookie !== undefined) lines.push(`Cookie: ${s.cookie}`)
   if (s.body !== undefined) {
     lines.push('Content-Type: application/x-www-form-urlencoded')
