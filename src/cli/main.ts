@@ -5,7 +5,9 @@
  *   waf ftw <tests-dir> [--overrides FILE] [--include REGEX] [--exclude REGEX] [--json OUT]
  *   waf dev [--rules entry.conf] [--origin URL] [--port N]
  *   waf deploy [--rules entry.conf]
+ *   waf audit list|get ...   (audit.ts)
  */
+import { runAudit } from './audit'
 import { runCompile } from './compile-command'
 import { runCrsFetch } from './crs-fetch'
 import { runDeploy, runDev } from './dev'
@@ -19,6 +21,8 @@ commands:
   ftw <tests-dir> [--overrides FILE] [--include REGEX]       run CRS regression tests (go-ftw YAML) against the engine
   dev [--rules entry.conf] [--origin URL] [--port N]        compile, then run the Worker locally (wrangler dev) in front of an origin
   deploy [--rules entry.conf] [-- wrangler args]            compile, then wrangler deploy
+  audit list [--since 2h] [--status 4xx] [--rule ID]        list audit records (local dev bucket, or --url)
+  audit get <unique_id> [--local|--remote]                  print one audit record
 `
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       return runDev(rest)
     case 'deploy':
       return runDeploy(rest)
+    case 'audit':
+      return runAudit(rest)
     case undefined:
     case '-h':
     case '--help':
