@@ -38,7 +38,10 @@ export interface SourceFile {
   kind: 'rules' | 'data'
 }
 
-/** Where a rule or directive came from: [index into Bundle.sources, 1-based line]. */
+/**
+ * Where a rule came from: [index into Bundle.sources, 1-based line]. The line is the LAST physical
+ * line of a directive continued with `\\`, which is what ModSecurity 2.9 logs as [line].
+ */
 export type SourceRef = [number, number]
 
 /**

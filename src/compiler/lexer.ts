@@ -36,6 +36,8 @@ export interface DirectiveNode {
   path: string
   line: number
   col: number
+  /** last physical line of the directive (Apache's line number for it, which v2 logs as [line]) */
+  lastLine: number
   /** the whole logical line (continuations joined), for excerpts */
   text: string
   /** maps an offset in `text` to [line, col] of the physical file */
@@ -159,7 +161,7 @@ export function lex(source: string, file: string, path: string = file): Directiv
       if (name.endsWith('>')) name = name.slice(0, -1)
       else if (last !== undefined && last.value.endsWith('>')) last.value = last.value.slice(0, -1)
     }
-    result.push({ name, args: tokens, file, path, line: first.line, col: first.col, text, posAt })
+    result.push({ name, args: tokens, file, path, line: first.line, col: first.col, lastLine: ll.lines[ll.lines.length - 1] ?? first.line, text, posAt })
   }
   return result
 }

@@ -97,7 +97,7 @@ function ruleFromActions(
   const log = set.log ?? true
   const rule: Rule = {
     id,
-    src: [fileIndex(state, node), node.line],
+    src: [fileIndex(state, node), node.lastLine],
     vars,
     op,
     t: 0,
@@ -151,7 +151,7 @@ function keepChainOpen(state: CompileState, node: DirectiveNode, own: ActionSet)
   if (!own.chain) return
   const placeholder: Rule = {
     id: own.id ?? 0,
-    src: [fileIndex(state, node), node.line],
+    src: [fileIndex(state, node), node.lastLine],
     vars: [],
     op: { name: 'noMatch', negated: false, arg: '' },
     t: 0,
@@ -254,7 +254,7 @@ export function addMarker(state: CompileState, node: DirectiveNode): void {
   if (name.trim() === '') throw errorAtNode(node, 'SecMarker needs a non-empty name')
   const rule: Rule = {
     id: 0,
-    src: [fileIndex(state, node), node.line],
+    src: [fileIndex(state, node), node.lastLine],
     vars: [],
     op: { name: 'noMatch', negated: false, arg: '' },
     t: 0,
