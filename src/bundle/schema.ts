@@ -40,7 +40,7 @@ export interface SourceFile {
 
 /**
  * Where a rule came from: [index into Bundle.sources, 1-based line]. The line is the LAST physical
- * line of a directive continued with `\\`, which is what ModSecurity 2.9 logs as [line].
+ * line of a directive continued with a trailing backslash, which is what ModSecurity 2.9 logs as [line].
  */
 export type SourceRef = [number, number]
 
