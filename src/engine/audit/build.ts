@@ -89,7 +89,8 @@ export function buildAuditRecord(
     producer: [options.producer ?? 'edge-waf/' + program.bundle.compiler, ...program.bundle.components],
     serverSignature: options.server ?? 'Cloudflare Workers',
     sanitised,
-    engineMode: s.ruleEngine === 'DetectionOnly' ? 'DETECTION_ONLY' : 'ENABLED',
+    engineMode:
+      s.ruleEngine === 'DetectionOnly' ? 'DETECTION_ONLY' : s.ruleEngine === 'Off' ? 'DISABLED' : 'ENABLED',
     truncated,
     matchedRules: has('K') ? matchedRules(program, s.records) : [],
   }

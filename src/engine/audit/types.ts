@@ -33,7 +33,7 @@ export interface AuditRecord {
   sensorId?: string
   /** names of what was masked, one entry per masked value */
   sanitised: { args: string[]; requestHeaders: string[]; responseHeaders: string[] }
-  engineMode: 'ENABLED' | 'DETECTION_ONLY'
+  engineMode: 'ENABLED' | 'DETECTION_ONLY' | 'DISABLED'
   /** original sizes of bodies cut to the record's body limit */
   truncated: { requestBody?: number; responseBody?: number }
   /** part J: the multipart files, when the request had any */

@@ -106,3 +106,19 @@ describe('SecUploadKeepFiles', () => {
     expect(keepUploads(r.tx, relevant)).toBe(kept)
   })
 })
+
+describe('Engine-Mode', () => {
+  it.each([
+    ['On', '', 'ENABLED'],
+    ['DetectionOnly', '', 'DETECTION_ONLY'],
+    ['On', 'ctloff=1', 'DISABLED'],
+  ] as const)('SecRuleEngine %s %s: %s', (mode, query, expected) => {
+    const p = auditProgram('SecRule ARGS:ctloff "@streq 1" "id:1,phase:1,pass,nolog,ctl:ruleEngine=Off"', {
+      ruleEngine: mode,
+      auditEngine: 'On',
+    })
+    const r = runTx(p, `GET /?${query} HTTP/1.1\r\nHost: h\r\n\r\n`)
+    expect(r.decision.write).toBe(true)
+    expect(r.record.engineMode).toBe(expected)
+  })
+})
