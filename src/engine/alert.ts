@@ -22,8 +22,8 @@ export interface MatchRecord {
   severity?: number
   accuracy?: number
   maturity?: number
-  /** tags, macro-expanded */
-  tags: BinaryString[]
+  /** tags, macro-expanded (shared between records when the rule's tags have no macros: do not mutate) */
+  tags: readonly BinaryString[]
   matchedVarName: string
   matchedVar: BinaryString
   /** the operator's match description: `Pattern match "a" at ARGS:x.` */

@@ -91,7 +91,7 @@ function record(
     phase: tx.phase,
     file: head.file,
     line: head.line,
-    tags: [],
+    tags: head.tagsStatic ? head.tagsRaw : expandTags(tx, src.tags),
     matchedVarName: mv === undefined ? '' : mv.name,
     matchedVar: mv === undefined ? '' : mv.value,
     opMessage: message,
@@ -113,8 +113,12 @@ function record(
   if (head.severity >= 0) rec.severity = head.severity
   if (src.accuracy !== undefined) rec.accuracy = src.accuracy
   if (src.maturity !== undefined) rec.maturity = src.maturity
-  const tags = src.tags
-  if (tags !== undefined)
-    for (let i = 0; i < tags.length; i++) rec.tags.push(expand(tx, tags[i] as Template, null))
   tx.records.push(rec)
+}
+
+function expandTags(tx: TxState, tags: readonly Template[] | undefined): BinaryString[] {
+  const out: BinaryString[] = []
+  if (tags !== undefined)
+    for (let i = 0; i < tags.length; i++) out.push(expand(tx, tags[i] as Template, null))
+  return out
 }

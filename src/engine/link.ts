@@ -314,6 +314,7 @@ function linkRule(
     msgRaw: rule.msg === undefined ? undefined : templateText(rule.msg),
     logdataRaw: rule.logdata === undefined ? undefined : templateText(rule.logdata),
     tagsRaw: (rule.tags ?? []).map(templateText),
+    tagsStatic: (rule.tags ?? []).every((t) => typeof t === 'string'),
     next: undefined,
     jumpTo: rule.jumpTo,
     marker: rule.marker,

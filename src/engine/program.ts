@@ -188,6 +188,8 @@ export interface LinkedRule {
   readonly msgRaw: string | undefined
   readonly logdataRaw: string | undefined
   readonly tagsRaw: readonly string[]
+  /** no tag has a macro: tagsRaw are the expanded tags (alerts share the array) */
+  readonly tagsStatic: boolean
   next: LinkedRule | undefined
   readonly jumpTo: number | undefined
   readonly marker: string | undefined

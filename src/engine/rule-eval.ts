@@ -3,7 +3,7 @@ import { isTargetRemoved, removalsFor } from './actions/ctl'
 import type { BinaryString } from './bytes'
 import { disrupt } from './disrupt'
 import { clearArray } from './array-clear'
-import { asciiLower, logEscape } from './log-escape'
+import { logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
 import { transform, transformStep } from './tcache'
@@ -30,6 +30,8 @@ export type RuleResult = 0 | 1 | 2 | 3
 const ITEMS: Item[] = []
 const OWNERS: LinkedTarget[] = []
 const EXCLUDED: Item[] = []
+const ONE_ITEM: Item[] = [{ key: '', fkey: '', name: '', value: '' }]
+const ONE_OWNER: LinkedTarget[] = []
 
 function collectTargets(tx: TxState, r: LinkedRule): void {
   clearArray(ITEMS)
@@ -64,31 +66,38 @@ function collectTargets(tx: TxState, r: LinkedRule): void {
   }
 }
 
-/** folded item names, computed once per item (items live for the transaction) */
-const FOLDED = new WeakMap<Item, string>()
-function foldedName(it: Item): string {
-  let f = FOLDED.get(it)
-  if (f === undefined) {
-    f = asciiLower(it.name)
-    FOLDED.set(it, f)
-  }
-  return f
-}
-
-const NAMES = new Set<string>()
+/** `!VAR...`: drop the items named (ASCII case-insensitively) like an excluded one. */
 function removeNamed(excluded: Item[]): void {
-  NAMES.clear()
-  for (let i = 0; i < excluded.length; i++) NAMES.add(foldedName(excluded[i] as Item))
   let w = 0
   for (let i = 0; i < ITEMS.length; i++) {
     const it = ITEMS[i] as Item
-    if (NAMES.has(foldedName(it))) continue
+    if (namedLikeOneOf(it, excluded)) continue
     ITEMS[w] = it
     OWNERS[w] = OWNERS[i] as LinkedTarget
     w++
   }
   while (ITEMS.length > w) ITEMS.pop()
   while (OWNERS.length > w) OWNERS.pop()
+}
+
+function namedLikeOneOf(it: Item, excluded: readonly Item[]): boolean {
+  const a = it.name
+  for (let k = 0; k < excluded.length; k++) {
+    const ex = excluded[k] as Item
+    if (ex === it) return true
+    const b = ex.name
+    if (a.length !== b.length) continue
+    let same = true
+    for (let c = 0; c < a.length && same; c++) {
+      let x = a.charCodeAt(c)
+      let y = b.charCodeAt(c)
+      if (x >= 0x41 && x <= 0x5a) x |= 0x20
+      if (y >= 0x41 && y <= 0x5a) y |= 0x20
+      same = x === y
+    }
+    if (same) return true
+  }
+  return false
 }
 
 export function linkOperator(r: LinkedRule): OperatorFn {
@@ -117,9 +126,18 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   let owners: readonly LinkedTarget[]
   const set = r.targetSet
   const cached = set >= 0 ? tx.targetSets[set] : undefined
+  const first = r.targets[0]
   if (cached !== undefined) {
     items = cached
     owners = tx.targetOwners[set] as readonly LinkedTarget[]
+  } else if (r.targets.length === 1 && first !== undefined && first.txKey) {
+    // one TX:key target (CRS's paranoia-level gates and score checks): no list to build
+    const it = tx.tx.getFolded(first.fkey as string)
+    if (it === undefined) return RuleResult.NoMatch
+    ONE_ITEM[0] = it
+    ONE_OWNER[0] = first
+    items = ONE_ITEM
+    owners = ONE_OWNER
   } else {
     collectTargets(tx, r)
     if (set >= 0) {

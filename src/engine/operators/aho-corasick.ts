@@ -29,6 +29,15 @@ export class PhraseMatcher {
   private readonly edgeTarget: Int32Array
   private readonly fail: Int32Array
   private readonly report: (BinaryString | undefined)[]
+  /**
+   * Quick reject: bit (a << 8 | b) is set when some phrase starts with the folded bytes a b, and
+   * `single[c]` when c is a whole one-byte phrase. The automaton can only report when the input
+   * contains a phrase (every state's text is a suffix of the input read, and a report needs a
+   * phrase on the state's failure chain), so an input without any phrase's first two bytes
+   * matches nothing. Built once; checked in one pass before the automaton runs.
+   */
+  private readonly pairs = new Uint8Array(8192)
+  private readonly single = new Uint8Array(256)
 
   constructor(phrases: readonly BinaryString[]) {
     // 1. trie (node 0 = root)
@@ -65,6 +74,16 @@ export class PhraseMatcher {
     }
     this.size = size
     const count = children.length
+    for (let p = 0; p < phrases.length; p++) {
+      const phrase = phrases[p] ?? ''
+      if (phrase.length === 0) continue
+      const a = fold(phrase.charCodeAt(0) & 0xff)
+      if (phrase.length === 1) this.single[a] = 1
+      else {
+        const k = (a << 8) | fold(phrase.charCodeAt(1) & 0xff)
+        this.pairs[k >> 3] = (this.pairs[k >> 3] ?? 0) | (1 << (k & 7))
+      }
+    }
 
     // 2. failure links, breadth first (v2: one step from the parent's link, else the root)
     const fail = new Int32Array(count)
@@ -122,6 +141,7 @@ export class PhraseMatcher {
 
   /** What v2 reports for this input (see the class comment), or undefined when nothing matches. */
   find(input: BinaryString): BinaryString | undefined {
+    if (!this.mayContain(input)) return undefined
     const { rootNext, fail, report } = this
     let node = 0
     for (let i = 0; i < input.length; i++) {
@@ -140,6 +160,23 @@ export class PhraseMatcher {
       }
     }
     return undefined
+  }
+
+  /** False when the input contains no phrase's first two bytes (nor a one-byte phrase). */
+  private mayContain(input: BinaryString): boolean {
+    const { pairs, single } = this
+    let prev = -1
+    for (let i = 0; i < input.length; i++) {
+      let c = input.charCodeAt(i) & 0xff
+      if (c >= 0x41 && c <= 0x5a) c += 0x20
+      if (single[c] === 1) return true
+      if (prev >= 0) {
+        const k = (prev << 8) | c
+        if (((pairs[k >> 3] as number) & (1 << (k & 7))) !== 0) return true
+      }
+      prev = c
+    }
+    return false
   }
 
   private child(node: number, letter: number): number {

@@ -2,6 +2,7 @@ import { RE2JS } from 're2js'
 import type { RegexSpec } from '../../bundle/schema'
 import type { BinaryString } from '../bytes'
 import { buildPrefilter } from './prefilter'
+import { dfaOf, dfaTest } from './re2-dfa'
 
 /**
  * Runs one bundle regex with the execution strategy the compiler chose (RegexSpec.engine /
@@ -31,6 +32,8 @@ type Re2 = ReturnType<typeof RE2JS.compile>
 export class CompiledRegex {
   private v8: RegExp | null = null
   private re2: Re2 | null = null
+  /** re2js's lazy DFA, walked directly (re2-dfa.ts); null when unavailable */
+  private dfa: ReturnType<typeof dfaOf> = null
   private re2Failed = false
   private readonly alwaysLinear: boolean
   private readonly cap: number
@@ -68,6 +71,7 @@ export class CompiledRegex {
     if (this.re2 === null && !this.re2Failed && this.spec.linear !== undefined) {
       try {
         this.re2 = RE2JS.compile(this.spec.linear)
+        this.dfa = dfaOf(this.re2)
       } catch {
         this.re2Failed = true
       }
@@ -96,6 +100,16 @@ export class CompiledRegex {
     }
   }
 
+  /** Match anywhere, on the linear-time engine: its DFA walked directly, else re2js's test(). */
+  private linearTest(re2: Re2, input: BinaryString): boolean {
+    const dfa = this.dfa
+    if (dfa !== null) {
+      const r = dfaTest(dfa, input)
+      if (r !== null) return r
+    }
+    return re2.test(input)
+  }
+
   /** Which engine a subject of this length goes to: 0 V8, 1 linear, 2 none (guard). */
   private route(length: number): 0 | 1 | 2 {
     if (this.alwaysLinear) return 1
@@ -113,7 +127,7 @@ export class CompiledRegex {
     const re2 = this.linear()
     if (re2 === null) return LIMIT
     try {
-      return re2.test(input) ? MATCH : NO_MATCH
+      return this.linearTest(re2, input) ? MATCH : NO_MATCH
     } catch {
       return LIMIT
     }
@@ -143,7 +157,7 @@ export class CompiledRegex {
     try {
       // re2js answers a boolean question with its lazy DFA; a capturing search runs the NFA or
       // the backtracker, 10-100x slower. Most evaluations do not match: ask the DFA first.
-      if (!re2.test(input)) return NO_MATCH
+      if (!this.linearTest(re2, input)) return NO_MATCH
       const m = re2.matcher(input)
       if (!m.find()) return NO_MATCH
       const n = Math.min(re2.groupCount(), CAPTURE_SLOTS - 1)

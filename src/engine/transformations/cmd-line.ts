@@ -8,6 +8,10 @@ import { bytesToBinary } from '../bytes'
  */
 export function cmdLine(input: string): string {
   const n = input.length
+  // most values contain nothing cmdLine changes: answer them without building a copy
+  let f = 0
+  while (f < n && !CHANGES[input.charCodeAt(f) & 0xff]) f++
+  if (f === n) return input
   const out = new Uint8Array(n + 1)
   let j = 0
   // A space is emitted lazily: v2 writes it and takes it back when `/` or `(` follows.
@@ -44,3 +48,11 @@ export function cmdLine(input: string): string {
   const s = bytesToBinary(out.subarray(0, j))
   return s === input ? input : s
 }
+
+/** Bytes that can make cmdLine's output differ from its input (NUL, deleted, spacing, A-Z). */
+const CHANGES = (() => {
+  const t = new Uint8Array(256)
+  for (const c of [0x00, 0x22, 0x27, 0x5c, 0x5e, 0x20, 0x2c, 0x3b, 0x09, 0x0d, 0x0a]) t[c] = 1
+  for (let c = 0x41; c <= 0x5a; c++) t[c] = 1
+  return t
+})()

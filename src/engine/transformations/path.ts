@@ -14,9 +14,18 @@ const DOT = 0x2e
 function normalise(input: string, win: boolean): string {
   const n = input.length
   if (n === 0) return input
-  const b: number[] = new Array<number>(n)
+  // without a slash (or backslash) and a dot nothing below can change: no copy needed
+  let f = 0
+  while (f < n) {
+    const c = input.charCodeAt(f)
+    if (c === SLASH || c === DOT || (win && c === BSLASH)) break
+    f++
+  }
+  if (f === n) return input
+  if (SCRATCH.length < n) SCRATCH = new Uint8Array(Math.max(n, 2 * SCRATCH.length))
+  const b = SCRATCH
   for (let k = 0; k < n; k++) b[k] = input.charCodeAt(k)
-  const get = (k: number): number => b[k] ?? 0
+  const get = (k: number): number => (k < n ? (b[k] ?? 0) : 0)
   const end = n - 1
   const first = get(0)
   const last = get(end)
@@ -90,11 +99,17 @@ function normalise(input: string, win: boolean): string {
     ldst--
     dst--
   }
-  const out = new Uint8Array(Math.max(ldst, 0))
-  for (let k = 0; k < out.length; k++) out[k] = get(k)
-  const s = bytesToBinary(out)
-  return s === input ? input : s
+  const len = Math.max(ldst, 0)
+  if (len === n) {
+    let same = true
+    for (let k = 0; k < n && same; k++) same = b[k] === input.charCodeAt(k)
+    if (same) return input
+  }
+  return bytesToBinary(b.slice(0, len))
 }
+
+/** the working copy of the path (one synchronous call at a time; grows, never shrinks) */
+let SCRATCH = new Uint8Array(256)
 
 /** t:normalisePath (alias normalizePath): removes multiple slashes and ./ ../ segments. */
 export function normalisePath(input: string): string {
