@@ -1,4 +1,4 @@
-import type { LinkedCtl, LinkedRule } from '../program'
+import type { LinkedCtl, LinkedRule, LinkedTarget } from '../program'
 import type { TargetRemoval, TxState } from '../tx-state'
 import { expand } from '../macro'
 
@@ -150,10 +150,28 @@ function applies(tx: TxState, rule: LinkedRule, r: TargetRemoval): boolean {
   let m = r.memo[rule.serial]
   if (m === undefined) return removalApplies(tx, rule, r)
   if (m === 0) {
-    m = removalApplies(tx, rule, r) ? 1 : 2
+    m = removalApplies(tx, rule, r) && canRemoveFrom(rule, r) ? 1 : 2
     r.memo[rule.serial] = m
   }
   return m === 1
+}
+
+/**
+ * Can the removal name an item of this rule? Every item a target produces is named after the
+ * target's variable ("ARGS:x", "REQUEST_FILENAME", "&ARGS" counts too), except MATCHED_VARS and
+ * MATCHED_VARS_NAMES, whose items keep the matched item's name. A removal of REQUEST_FILENAME
+ * (CRS 941010) therefore never touches a rule on ARGS: the rule skips the per-item check.
+ */
+function canRemoveFrom(rule: LinkedRule, r: TargetRemoval): boolean {
+  for (let t = 0; t < rule.targets.length; t++) {
+    const name = (rule.targets[t] as LinkedTarget).name
+    if (name === 'MATCHED_VARS' || name === 'MATCHED_VARS_NAMES') return true
+    for (let k = 0; k < r.targets.length; k++) {
+      const fname = (r.targets[k] as { fname: string }).fname
+      if (name.length === fname.length && foldedEquals(name, 0, fname)) return true
+    }
+  }
+  return false
 }
 
 /**

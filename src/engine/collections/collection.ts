@@ -37,7 +37,13 @@ export class Collection {
 
   /** Absolute set: value and key spelling replaced. */
   set(key: BinaryString, value: BinaryString): void {
-    this.map.set(asciiLower(key), collectionItem(this.prefix, key, value))
+    const fkey = asciiLower(key)
+    const old = this.map.get(fkey)
+    // same spelling: the new item shares the old one's folded key and printed name
+    this.map.set(
+      fkey,
+      old !== undefined && old.key === key ? withValue(old, value) : collectionItem(this.prefix, key, value),
+    )
     this.snapshot = undefined
     this.dirty = true
   }
@@ -46,7 +52,7 @@ export class Collection {
   update(key: BinaryString, value: BinaryString): void {
     const fkey = asciiLower(key)
     const old = this.map.get(fkey)
-    this.map.set(fkey, collectionItem(this.prefix, old !== undefined ? old.key : key, value))
+    this.map.set(fkey, old !== undefined ? withValue(old, value) : collectionItem(this.prefix, key, value))
     this.snapshot = undefined
     this.dirty = true
   }
@@ -72,4 +78,9 @@ export class Collection {
     for (const it of this.map.values()) out.push([it.key, it.value])
     return out
   }
+}
+
+/** A new item with another value (items are never mutated: MATCHED_VARS may hold the old one). */
+function withValue(old: Item, value: BinaryString): Item {
+  return { key: old.key, fkey: old.fkey, name: old.name, value }
 }

@@ -24,9 +24,10 @@ function compareOperator(
       const fixed = op.params?.kind === 'number' ? op.params.value : undefined
       const prefix = `Operator ${label} matched `
       if (fixed !== undefined && (op.argTemplate === undefined || typeof op.argTemplate === 'string')) {
+        const head = prefix + fixed + ' at '
         return (input, ctx) => {
           if (!test(atoi(input), fixed)) return false
-          ctx.message = prefix + fixed + ' at ' + ctx.varName + '.'
+          ctx.message = head + ctx.varName + '.'
           return true
         }
       }

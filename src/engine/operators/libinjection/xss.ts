@@ -188,7 +188,7 @@ function isXssComment(s: string, start: number, len: number): boolean {
 }
 
 /** libinjection_is_xss: one pass, tokenizing from the given start context */
-function isXssFrom(s: string, context: number): boolean {
+export function isXssFrom(s: string, context: number): boolean {
   h5Init(h5, s, context)
   let attr = ATTR_NONE
   while (h5Next(h5)) {
@@ -213,8 +213,17 @@ function isXssFrom(s: string, context: number): boolean {
   return false
 }
 
-/** libinjection_xss(): true when the binary string `s` is XSS. */
+/**
+ * libinjection_xss(): true when the binary string `s` is XSS.
+ *
+ * Quick answer first: without '<' and '=' no context can flag the input. A tag, comment or
+ * doctype token needs '<'; an attribute value after an attribute name needs '=' (attrName and
+ * afterAttrName are the only ways into S_BEFORE_ATTR_VALUE), and the value a VALUE_* context
+ * starts in has no attribute name before it, so it never flags. Checked by fuzzing in
+ * test/unit/engine/operators/libinjection/xss-quick.test.ts.
+ */
 export function detectXss(s: string): boolean {
+  if (s.indexOf('<') < 0 && s.indexOf('=') < 0) return false
   for (let context = H5_START_DATA; context <= H5_START_VALUE_BACK_QUOTE; context++) {
     if (isXssFrom(s, context)) return true
   }
