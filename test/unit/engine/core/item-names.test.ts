@@ -25,11 +25,19 @@ describe('item names start with the variable name', () => {
       'POST /dir/file.php?q=1&a=2 HTTP/1.1\r\nHost: localhost\r\nCookie: c=1; d=2\r\nUser-Agent: x\r\n' +
       `Content-Type: multipart/form-data; boundary=b\r\nContent-Length: ${BODY.length}\r\n\r\n` +
       BODY
-    const { tx } = runAll(p, parseRaw(raw), {}, {
-      status: 200,
-      headers: [['Content-Type', 'text/html'], ['X-R', '1']],
-      body: 'resp',
-    })
+    const { tx } = runAll(
+      p,
+      parseRaw(raw),
+      {},
+      {
+        status: 200,
+        headers: [
+          ['Content-Type', 'text/html'],
+          ['X-R', '1'],
+        ],
+        body: 'resp',
+      },
+    )
     let seen = 0
     for (const name of Object.keys(VARIABLE_IMPLS)) {
       if (name === 'MATCHED_VARS' || name === 'MATCHED_VARS_NAMES' || name === 'RULE') continue
