@@ -7,6 +7,7 @@ import type { DnsResolver } from './dns'
 import { asciiLower } from './log-escape'
 import { templateText } from './macro'
 import { OPERATORS } from './operators'
+import { SlotLiterals } from './regex/slot-literals'
 import type { OperatorDef, OperatorFn } from './operators/types'
 import type {
   DisruptiveKind,
@@ -90,6 +91,8 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     phases.push(out)
   }
   if (problems.length > 0) throw new BundleError('bundle: ' + Array.from(new Set(problems)).join('; '))
+  // the engine's own @rx only (a test's stand-in must be called as it is)
+  const slotLiterals = operators.rx === OPERATORS.rx ? groupSlotLiterals(phases, ctx.slots.size) : []
   const env: TransformEnv = {}
   if (bundle.config.unicodeMap !== undefined) env.unicodeMap = new Map(bundle.config.unicodeMap)
   return {
@@ -100,6 +103,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     ruleCount: ctx.serial,
     targetSetCount: ctx.sets.size,
     transformedSlotCount: ctx.slots.size,
+    slotLiterals,
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
     store: options.store,
     resolver: options.resolver,
@@ -107,6 +111,51 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     files,
     profiler: prof,
   }
+}
+
+/** A slot gets one literal automaton when at least this many @rx rules share it. */
+const SLOT_LITERALS_MIN_RULES = 1
+
+/**
+ * For each transformed target list (slot) shared by @rx rules with a prefilter, one automaton
+ * over their literals (regex/slot-literals.ts); each such rule gets its literals' bits
+ * (LinkedRule.literalMask). Negated rules are left out: their operator must run to match.
+ */
+function groupSlotLiterals(phases: readonly LinkedRule[][], slotCount: number): (SlotLiterals | undefined)[] {
+  const bySlot: LinkedRule[][] = []
+  for (let s = 0; s < slotCount; s++) bySlot.push([])
+  for (const rules of phases)
+    for (const start of rules)
+      for (let r: LinkedRule | undefined = start; r !== undefined; r = r.next) {
+        const p = r.op.params
+        if (r.transformedSlot < 0 || r.op.negated || r.op.name !== 'rx' || p?.kind !== 'rx') continue
+        if (p.regex.prefilter === undefined || p.regex.prefilter.length === 0) continue
+        bySlot[r.transformedSlot]?.push(r)
+      }
+  const out: (SlotLiterals | undefined)[] = []
+  for (let s = 0; s < slotCount; s++) {
+    const rules = bySlot[s] as LinkedRule[]
+    if (rules.length < SLOT_LITERALS_MIN_RULES) {
+      out.push(undefined)
+      continue
+    }
+    const ids = new Map<string, number>()
+    for (const r of rules) {
+      for (const lit of (r.op.params as { regex: { prefilter: string[] } }).regex.prefilter)
+        if (!ids.has(lit)) ids.set(lit, ids.size)
+    }
+    const slot = new SlotLiterals(Array.from(ids.keys()))
+    for (const r of rules) {
+      const mask = new Int32Array(slot.words)
+      for (const lit of (r.op.params as { regex: { prefilter: string[] } }).regex.prefilter) {
+        const id = ids.get(lit) as number
+        mask[id >> 5] = (mask[id >> 5] as number) | (1 << (id & 31))
+      }
+      r.literalMask = mask
+    }
+    out.push(slot)
+  }
+  return out
 }
 
 /** The operator registry with every evaluator wrapped in the profiler's timer. */
@@ -298,6 +347,7 @@ function linkRule(
     targets,
     targetSet,
     transformedSlot,
+    literalMask: undefined,
     op: rule.op,
     opDef: opDef ?? null,
     opFn: undefined,

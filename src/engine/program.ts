@@ -3,6 +3,7 @@ import type { BodyOptions, BodyProcessor } from './body/types'
 import type { PersistentStore } from './collections/store'
 import type { DnsResolver } from './dns'
 import type { OperatorDef, OperatorFn } from './operators/types'
+import type { SlotLiterals } from './regex/slot-literals'
 import type { TransformEnv, TransformFn } from './transformations/types'
 import type { VariableImpl } from './variables/registry'
 
@@ -28,6 +29,8 @@ export interface Program {
   readonly targetSetCount: number
   /** number of distinct (targetSet, chain) pairs (LinkedRule.transformedSlot is below it) */
   readonly transformedSlotCount: number
+  /** by slot: the literal automaton of the @rx rules that share it (regex/slot-literals.ts) */
+  readonly slotLiterals: readonly (SlotLiterals | undefined)[]
   /** file paths by Bundle.sources index */
   readonly files: readonly string[]
   /** the profiling hooks the program was linked with (LoadOptions.profiler); absent normally */
@@ -168,6 +171,12 @@ export interface LinkedRule {
    * (TxState.transformed). -1 otherwise.
    */
   readonly transformedSlot: number
+  /**
+   * For an @rx rule whose slot has a literal automaton (Program.slotLiterals): the bits of its
+   * prefilter literals. An item whose value has none of them present is not given to the
+   * operator (its prefilter would answer NO_MATCH). Set once at link time.
+   */
+  literalMask: Int32Array | undefined
   readonly op: OperatorRef
   /** null: operator not in the registry (never matches, see link.ts) */
   readonly opDef: OperatorDef | null

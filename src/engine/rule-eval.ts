@@ -6,6 +6,7 @@ import { clearArray } from './array-clear'
 import { logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
+import type { SlotLiterals } from './regex/slot-literals'
 import { transform, transformStep } from './tcache'
 import type { TargetRemoval, TxState } from './tx-state'
 import type { Item } from './variables/item'
@@ -168,6 +169,23 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
       tx.transformed[slot] = vals
     }
   }
+  // the slot's literal automaton: which of the slot's prefilter literals each value contains
+  const mask = vals !== undefined ? r.literalMask : undefined
+  let lits: SlotLiterals | undefined
+  let presence: number[] | undefined
+  let words = 0
+  if (mask !== undefined) {
+    lits = tx.program.slotLiterals[slot]
+    if (lits !== undefined) {
+      words = lits.words
+      presence = tx.presence[slot]
+      if (presence === undefined) {
+        // a plain array: a typed array this size is an off-heap allocation (~350 ns)
+        presence = new Array<number>(n * (words + 1)).fill(0)
+        tx.presence[slot] = presence
+      }
+    }
+  }
   let matches = 0
   for (let i = 0; i < n; i++) {
     const it = items[i] as Item
@@ -181,6 +199,18 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
         return RuleResult.NoMatch
       }
       if (vals !== undefined) vals[i] = value
+    }
+    if (presence !== undefined) {
+      // none of this rule's literals in the value: its prefilter would answer NO_MATCH
+      const at = i * (words + 1)
+      if (presence[at + words] === 0) {
+        ;(lits as SlotLiterals).scan(value, presence, at)
+        presence[at + words] = 1
+      }
+      let present = false
+      for (let w = 0; w < words && !present; w++)
+        present = ((presence[at + w] as number) & ((mask as Int32Array)[w] as number)) !== 0
+      if (!present) continue
     }
     const res = execOperator(tx, r, it, owners[i] as LinkedTarget, value)
     if (res === RuleResult.Intercepted) return res

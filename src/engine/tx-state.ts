@@ -137,6 +137,11 @@ export class TxState {
   targetOwners: (readonly LinkedTarget[] | undefined)[] = []
   /** by LinkedRule.transformedSlot: the list's values after the chain, filled as reached */
   transformed: ((BinaryString | undefined)[] | undefined)[] = []
+  /**
+   * by slot with a literal automaton: per item, `words` presence words and a last word that is 1
+   * once the item was scanned (see regex/slot-literals.ts)
+   */
+  presence: (number[] | undefined)[] = []
   readonly scalarCache = new Map<string, Item | null>()
   opCtx!: OperatorContext
 
@@ -274,6 +279,7 @@ export class TxState {
       this.targetOwners = []
     }
     if (this.transformed.length !== 0) this.transformed = []
+    if (this.presence.length !== 0) this.presence = []
   }
 
   static pairsTo(

@@ -1,14 +1,14 @@
-import { bytesToBinary } from '../bytes'
+import { scratch, scratchString } from './scratch'
 
 /** Copies input into bytes, adding delta to every byte in [lo, hi]. */
 function shiftRange(input: string, from: number, lo: number, hi: number, delta: number): string {
   const n = input.length
-  const out = new Uint8Array(n)
+  const out = scratch(n)
   for (let k = 0; k < n; k++) {
     const c = input.charCodeAt(k)
     out[k] = k >= from && c >= lo && c <= hi ? c + delta : c
   }
-  return bytesToBinary(out)
+  return scratchString(n)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bytesToBinary } from '../bytes'
+import { scratch, scratchString } from './scratch'
 
 /**
  * t:cmdLine (v2 registers it as `cmdline`; names are case-insensitive), as ModSecurity 2.9:
@@ -12,7 +12,7 @@ export function cmdLine(input: string): string {
   let f = 0
   while (f < n && !CHANGES[input.charCodeAt(f) & 0xff]) f++
   if (f === n) return input
-  const out = new Uint8Array(n + 1)
+  const out = scratch(n + 1)
   let j = 0
   // A space is emitted lazily: v2 writes it and takes it back when `/` or `(` follows.
   let space = false
@@ -45,7 +45,7 @@ export function cmdLine(input: string): string {
     }
   }
   if (space) out[j++] = 0x20
-  const s = bytesToBinary(out.subarray(0, j))
+  const s = scratchString(j)
   return s === input ? input : s
 }
 
