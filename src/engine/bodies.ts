@@ -1,4 +1,5 @@
 import type { BodyContext } from './body/types'
+import { DEFAULT_BODY_PROCESSORS } from './body-processors'
 import type { BinaryString } from './bytes'
 import { asciiLower } from './log-escape'
 import type { Transaction } from './transaction'
@@ -56,6 +57,14 @@ export function processRequestBodyData(s: TxState): void {
       s.reqbodyError = true
       s.reqbodyErrorMsg = 'Unknown request body processor: ' + name
       noFiles = -1
+    } else if (
+      name !== 'MULTIPART' &&
+      proc === DEFAULT_BODY_PROCESSORS[name] &&
+      raw.length >= s.program.config.requestBodyNoFilesLimit
+    ) {
+      // the engine's URLENCODED, JSON and XML count the whole body: the request is refused below
+      // whatever the parse gives (its result is discarded), so the body is not parsed
+      noFiles = raw.length
     } else {
       const ctx: BodyContext = {
         contentType: headerValue(s.headers(), 'content-type') ?? '',

@@ -1,5 +1,6 @@
 import { isRuleRemoved } from './actions/ctl'
 import { clearArray } from './array-clear'
+import { budgetExceeded } from './budget'
 import type { PhaseNumber } from '../bundle/schema'
 import type { EngineProfiler, LinkedRule } from './program'
 import { evalRule, RuleResult } from './rule-eval'
@@ -27,6 +28,10 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
     if (r.marker !== undefined || tx.ruleEngine === 'Off') {
       i++
       continue
+    }
+    if (phase < 5 && (tx.budgetExceeded || tx.work > tx.program.inspectionBudget)) {
+      if (!tx.budgetExceeded) budgetExceeded(tx, phase)
+      return
     }
     if (
       (tx.removedIds.length > 0 || tx.removedTags.length > 0 || tx.removedMsgs.length > 0) &&

@@ -6,6 +6,7 @@ import type { PersistentStore } from './collections/store'
 import type { DnsResolver } from './dns'
 import { asciiLower } from './log-escape'
 import { templateText } from './macro'
+import { DEFAULT_INSPECTION_BUDGET } from './budget'
 import { OPERATORS } from './operators'
 import { SlotLiterals } from './regex/slot-literals'
 import type { OperatorDef, OperatorFn } from './operators/types'
@@ -38,6 +39,8 @@ export interface LoadOptions {
   resolver?: DnsResolver
   /** profiling hooks (the bench's --profile); never set in production, see EngineProfiler */
   profiler?: EngineProfiler
+  /** work units one transaction may spend (budget.ts, default DEFAULT_INSPECTION_BUDGET; Infinity: none) */
+  inspectionBudget?: number
 }
 
 export class BundleError extends Error {
@@ -110,6 +113,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     bodyOptions: options.bodyOptions ?? {},
     files,
     profiler: prof,
+    inspectionBudget: options.inspectionBudget ?? DEFAULT_INSPECTION_BUDGET,
   }
 }
 

@@ -33,6 +33,8 @@ export interface Program {
   readonly slotLiterals: readonly (SlotLiterals | undefined)[]
   /** file paths by Bundle.sources index */
   readonly files: readonly string[]
+  /** inspection budget per transaction in work units (budget.ts; Infinity: no guard) */
+  readonly inspectionBudget: number
   /** the profiling hooks the program was linked with (LoadOptions.profiler); absent normally */
   readonly profiler?: EngineProfiler
 }

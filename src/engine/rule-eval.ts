@@ -3,6 +3,7 @@ import { isTargetRemoved, removalsFor } from './actions/ctl'
 import type { BinaryString } from './bytes'
 import { disrupt } from './disrupt'
 import { clearArray } from './array-clear'
+import { MATCH_UNITS, OPERATOR_CALL_UNITS } from './budget'
 import { logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
@@ -204,6 +205,7 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
       // none of this rule's literals in the value: its prefilter would answer NO_MATCH
       const at = i * (words + 1)
       if (presence[at + words] === 0) {
+        tx.work += value.length
         ;(lits as SlotLiterals).scan(value, presence, at)
         presence[at + words] = 1
       }
@@ -275,6 +277,7 @@ function execOperator(
   value: BinaryString,
 ): RuleResult {
   const fn = r.opFn ?? linkOperator(r)
+  tx.work += value.length + OPERATOR_CALL_UNITS
   const ctx = tx.opCtx
   ctx.varName = it.name
   ctx.capture = r.capture
@@ -300,6 +303,7 @@ function execOperator(
   const mv: Item = value === it.value ? it : { key: it.key, fkey: it.fkey, name: it.name, value }
   tx.matchedVar = mv
   tx.matchedVars.push(mv)
+  tx.work += MATCH_UNITS
   const head = r.head
   if (r.next === undefined && head.severity > 0 && head.severity < tx.highestSeverity)
     tx.highestSeverity = head.severity

@@ -131,6 +131,10 @@ export class TxState {
   // caches
   readonly tcache = new Map<string, Map<number, string>>()
   tcacheEntries = 0
+  /** inspection work so far, in budget units (budget.ts) */
+  work = 0
+  /** the inspection budget was spent: no more phase 1-4 rules run (budget.ts) */
+  budgetExceeded = false
   readonly itemCache = new Map<string, readonly Item[]>()
   /** expanded stable target lists by LinkedRule.targetSet: items and, in parallel, their targets */
   targetSets: (readonly Item[] | undefined)[] = []

@@ -1,6 +1,7 @@
 import { bytesToBinary } from '../bytes'
 import type { TransformEnv } from './types'
 import { hexByte, isHex } from './chars'
+import { scratch, scratchString } from './scratch'
 
 /**
  * t:urlDecode. `%HH` with two hex digits -> the byte, `+` -> space; any other `%` (not
@@ -8,30 +9,40 @@ import { hexByte, isHex } from './chars'
  */
 export function urlDecode(input: string): string {
   const n = input.length
-  let out = ''
-  let start = 0
-  for (let i = 0; i < n;) {
+  let i = 0
+  while (i < n) {
     const c = input.charCodeAt(i)
-    if (c === 0x25) {
-      if (i + 2 < n) {
-        const c1 = input.charCodeAt(i + 1)
-        const c2 = input.charCodeAt(i + 2)
-        if (isHex(c1) && isHex(c2)) {
-          out += input.slice(start, i) + String.fromCharCode(hexByte(c1, c2))
-          i += 3
-          start = i
-          continue
-        }
-      }
-      i++
-    } else if (c === 0x2b) {
-      out += input.slice(start, i) + ' '
-      i++
-      start = i
-    } else i++
+    if (c === 0x25 || c === 0x2b) break
+    i++
   }
-  if (start === 0) return input
-  return out + input.slice(start)
+  if (i === n) return input
+  // bytes written into the reused buffer: a long value with many escapes would otherwise build
+  // a string of thousands of concatenations
+  const out = scratch(n)
+  for (let k = 0; k < i; k++) out[k] = input.charCodeAt(k)
+  let j = i
+  let changed = false
+  while (i < n) {
+    const c = input.charCodeAt(i)
+    if (c === 0x25 && i + 2 < n) {
+      const c1 = input.charCodeAt(i + 1)
+      const c2 = input.charCodeAt(i + 2)
+      if (isHex(c1) && isHex(c2)) {
+        out[j++] = hexByte(c1, c2)
+        i += 3
+        changed = true
+        continue
+      }
+    } else if (c === 0x2b) {
+      out[j++] = 0x20
+      i++
+      changed = true
+      continue
+    }
+    out[j++] = c
+    i++
+  }
+  return changed ? scratchString(j) : input
 }
 
 /**
@@ -43,10 +54,19 @@ export function urlDecode(input: string): string {
  */
 export function urlDecodeUni(input: string, env: TransformEnv): string {
   const n = input.length
+  let i = 0
+  while (i < n) {
+    const c = input.charCodeAt(i)
+    if (c === 0x25 || c === 0x2b) break
+    i++
+  }
+  if (i === n) return input
   const map = env.unicodeMap
-  let out = ''
-  let start = 0
-  for (let i = 0; i < n;) {
+  const out = scratch(n)
+  for (let k = 0; k < i; k++) out[k] = input.charCodeAt(k)
+  let j = i
+  let changed = false
+  while (i < n) {
     const c = input.charCodeAt(i)
     if (c === 0x25) {
       const c1 = i + 1 < n ? input.charCodeAt(i + 1) : 0
@@ -66,33 +86,37 @@ export function urlDecodeUni(input: string, env: TransformEnv): string {
               b = hexByte(h3, h4)
               if (b > 0 && b < 0x5f && (h1 | 0x20) === 0x66 && (h2 | 0x20) === 0x66) b += 0x20
             }
-            out += input.slice(start, i) + String.fromCharCode(b)
+            out[j++] = b
             i += 6
-            start = i
+            changed = true
             continue
           }
         }
-        i += 2 // keep "%u" and go on after it
+        // keep "%u" and go on after it
+        out[j++] = c
+        out[j++] = c1
+        i += 2
         continue
       }
       if (i + 2 < n) {
         const c2 = input.charCodeAt(i + 2)
         if (isHex(c1) && isHex(c2)) {
-          out += input.slice(start, i) + String.fromCharCode(hexByte(c1, c2))
+          out[j++] = hexByte(c1, c2)
           i += 3
-          start = i
+          changed = true
           continue
         }
       }
-      i++
     } else if (c === 0x2b) {
-      out += input.slice(start, i) + ' '
+      out[j++] = 0x20
       i++
-      start = i
-    } else i++
+      changed = true
+      continue
+    }
+    out[j++] = c
+    i++
   }
-  if (start === 0) return input
-  return out + input.slice(start)
+  return changed ? scratchString(j) : input
 }
 
 /** Bytes urlEncode leaves alone: `*`, digits, ASCII letters. */
