@@ -95,7 +95,8 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
   }
   if (problems.length > 0) throw new BundleError('bundle: ' + Array.from(new Set(problems)).join('; '))
   // the engine's own @rx only (a test's stand-in must be called as it is)
-  const slotLiterals = operators.rx === OPERATORS.rx ? groupSlotLiterals(phases, ctx.slots.size) : []
+  const slotWords: (Int32Array | undefined)[] = []
+  const literals = operators.rx === OPERATORS.rx ? indexLiterals(phases, slotWords) : undefined
   const env: TransformEnv = {}
   if (bundle.config.unicodeMap !== undefined) env.unicodeMap = new Map(bundle.config.unicodeMap)
   return {
@@ -106,7 +107,8 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     ruleCount: ctx.serial,
     targetSetCount: ctx.sets.size,
     transformedSlotCount: ctx.slots.size,
-    slotLiterals,
+    literals,
+    slotWords,
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
     store: options.store,
     resolver: options.resolver,
@@ -117,49 +119,58 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
   }
 }
 
-/** A slot gets one literal automaton when at least this many @rx rules share it. */
-const SLOT_LITERALS_MIN_RULES = 1
-
 /**
- * For each transformed target list (slot) shared by @rx rules with a prefilter, one automaton
- * over their literals (regex/slot-literals.ts); each such rule gets its literals' bits
- * (LinkedRule.literalMask). Negated rules are left out: their operator must run to match.
+ * One literal automaton (regex/slot-literals.ts) over the prefilter literals of every @rx rule
+ * that has a transformed slot; each such rule gets its literals' bits (LinkedRule.literalMask,
+ * sparse). Within a transaction each distinct value string is scanned once, whatever the number
+ * of slots and rules that see it (a JSON body's values go through 50 slots), and a rule whose
+ * literals are in none of its slot's values is answered without visiting the items
+ * (rule-eval.ts). Negated rules are left out: their operator must run to match.
  */
-function groupSlotLiterals(phases: readonly LinkedRule[][], slotCount: number): (SlotLiterals | undefined)[] {
-  const bySlot: LinkedRule[][] = []
-  for (let s = 0; s < slotCount; s++) bySlot.push([])
-  for (const rules of phases)
-    for (const start of rules)
+function indexLiterals(
+  phases: readonly LinkedRule[][],
+  slotWords: (Int32Array | undefined)[],
+): SlotLiterals | undefined {
+  const ids = new Map<string, number>()
+  const rules: LinkedRule[] = []
+  for (const list of phases)
+    for (const start of list)
       for (let r: LinkedRule | undefined = start; r !== undefined; r = r.next) {
         const p = r.op.params
         if (r.transformedSlot < 0 || r.op.negated || r.op.name !== 'rx' || p?.kind !== 'rx') continue
-        if (p.regex.prefilter === undefined || p.regex.prefilter.length === 0) continue
-        bySlot[r.transformedSlot]?.push(r)
+        const pre = p.regex.prefilter
+        if (pre === undefined || pre.length === 0) continue
+        rules.push(r)
+        for (const lit of pre) if (!ids.has(lit)) ids.set(lit, ids.size)
       }
-  const out: (SlotLiterals | undefined)[] = []
-  for (let s = 0; s < slotCount; s++) {
-    const rules = bySlot[s] as LinkedRule[]
-    if (rules.length < SLOT_LITERALS_MIN_RULES) {
-      out.push(undefined)
-      continue
+  if (rules.length === 0) return undefined
+  for (const r of rules) {
+    const dense = new Map<number, number>()
+    for (const lit of (r.op.params as { regex: { prefilter: string[] } }).regex.prefilter) {
+      const id = ids.get(lit) as number
+      dense.set(id >> 5, (dense.get(id >> 5) ?? 0) | (1 << (id & 31)))
     }
-    const ids = new Map<string, number>()
-    for (const r of rules) {
-      for (const lit of (r.op.params as { regex: { prefilter: string[] } }).regex.prefilter)
-        if (!ids.has(lit)) ids.set(lit, ids.size)
+    const mask = new Int32Array(dense.size * 2)
+    let k = 0
+    for (const [w, bits] of [...dense].sort((a, b) => a[0] - b[0])) {
+      mask[k++] = w
+      mask[k++] = bits
     }
-    const slot = new SlotLiterals(Array.from(ids.keys()))
-    for (const r of rules) {
-      const mask = new Int32Array(slot.words)
-      for (const lit of (r.op.params as { regex: { prefilter: string[] } }).regex.prefilter) {
-        const id = ids.get(lit) as number
-        mask[id >> 5] = (mask[id >> 5] as number) | (1 << (id & 31))
-      }
-      r.literalMask = mask
-    }
-    out.push(slot)
+    r.literalMask = mask
   }
-  return out
+  // per slot: the words its rules' masks name (a slot's union is computed over these only)
+  const bySlot = new Map<number, Set<number>>()
+  for (const r of rules) {
+    let set = bySlot.get(r.transformedSlot)
+    if (set === undefined) {
+      set = new Set()
+      bySlot.set(r.transformedSlot, set)
+    }
+    const mask = r.literalMask as Int32Array
+    for (let k = 0; k < mask.length; k += 2) set.add(mask[k] as number)
+  }
+  for (const [slot, set] of bySlot) slotWords[slot] = Int32Array.from([...set].sort((a, b) => a - b))
+  return new SlotLiterals(Array.from(ids.keys()))
 }
 
 /** The operator registry with every evaluator wrapped in the profiler's timer. */

@@ -29,8 +29,10 @@ export interface Program {
   readonly targetSetCount: number
   /** number of distinct (targetSet, chain) pairs (LinkedRule.transformedSlot is below it) */
   readonly transformedSlotCount: number
-  /** by slot: the literal automaton of the @rx rules that share it (regex/slot-literals.ts) */
-  readonly slotLiterals: readonly (SlotLiterals | undefined)[]
+  /** the automaton of every slotted @rx rule's prefilter literals (link.ts indexLiterals) */
+  readonly literals: SlotLiterals | undefined
+  /** by slot: the words of Program.literals its rules' literalMasks name */
+  readonly slotWords: readonly (Int32Array | undefined)[]
   /** file paths by Bundle.sources index */
   readonly files: readonly string[]
   /** inspection budget per transaction in work units (budget.ts; Infinity: no guard) */
@@ -174,9 +176,10 @@ export interface LinkedRule {
    */
   readonly transformedSlot: number
   /**
-   * For an @rx rule whose slot has a literal automaton (Program.slotLiterals): the bits of its
-   * prefilter literals. An item whose value has none of them present is not given to the
-   * operator (its prefilter would answer NO_MATCH). Set once at link time.
+   * For an @rx rule with a slot and a prefilter: the bits of its prefilter literals in
+   * Program.literals, sparse, as pairs (word index, bits), word indexes ascending. An item whose
+   * value has none of them present is not given to the operator (its prefilter would answer
+   * NO_MATCH). Set once at link time.
    */
   literalMask: Int32Array | undefined
   readonly op: OperatorRef

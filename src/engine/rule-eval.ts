@@ -170,27 +170,31 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
       tx.transformed[slot] = vals
     }
   }
-  // the slot's literal automaton: which of the slot's prefilter literals each value contains
+  // the prefilter literals (Program.literals): which of them each value of the slot contains
   const mask = vals !== undefined ? r.literalMask : undefined
-  let lits: SlotLiterals | undefined
-  let presence: number[] | undefined
+  let sl: number[] | undefined
+  let pool: number[] | undefined
   let words = 0
   if (mask !== undefined) {
-    lits = tx.program.slotLiterals[slot]
-    if (lits !== undefined) {
-      words = lits.words
-      presence = tx.presence[slot]
-      if (presence === undefined) {
-        // a plain array: a typed array this size is an off-heap allocation (~350 ns)
-        presence = new Array<number>(n * (words + 1)).fill(0)
-        tx.presence[slot] = presence
-      }
+    const lits = tx.program.literals as SlotLiterals
+    words = lits.words
+    sl = tx.slotLiterals[slot]
+    if (sl === undefined) {
+      sl = slotLiterals(tx, r, lits, items, vals as (BinaryString | undefined)[])
+      tx.slotLiterals[slot] = sl
     }
+    // none of the rule's literals in any value of the list: every item's prefilter says NO_MATCH
+    if (!intersects(sl, 0, mask)) return RuleResult.NoMatch
+    pool = tx.literalPool
   }
   let matches = 0
   for (let i = 0; i < n; i++) {
     const it = items[i] as Item
     if (checkRemoved && isTargetRemoved(removals, it.name)) continue
+    if (pool !== undefined) {
+      const off = (sl as number[])[words + i] as number
+      if (off >= 0 && !intersects(pool, off, mask as Int32Array)) continue
+    }
     let value = vals !== undefined ? vals[i] : undefined
     if (value === undefined) {
       try {
@@ -201,25 +205,87 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
       }
       if (vals !== undefined) vals[i] = value
     }
-    if (presence !== undefined) {
-      // none of this rule's literals in the value: its prefilter would answer NO_MATCH
-      const at = i * (words + 1)
-      if (presence[at + words] === 0) {
-        tx.work += value.length
-        ;(lits as SlotLiterals).scan(value, presence, at)
-        presence[at + words] = 1
-      }
-      let present = false
-      for (let w = 0; w < words && !present; w++)
-        present = ((presence[at + w] as number) & ((mask as Int32Array)[w] as number)) !== 0
-      if (!present) continue
-    }
     const res = execOperator(tx, r, it, owners[i] as LinkedTarget, value)
     if (res === RuleResult.Intercepted) return res
     if (res === RuleResult.Failed) return RuleResult.NoMatch
     if (res === RuleResult.Match) matches++
   }
   return matches > 0 ? RuleResult.Match : RuleResult.NoMatch
+}
+
+/** Some (word, bits) pair of the sparse mask has a bit set in arr[base + word]. */
+function intersects(arr: readonly number[], base: number, mask: Int32Array): boolean {
+  for (let k = 0; k < mask.length; k += 2)
+    if (((arr[base + (mask[k] as number)] as number) & (mask[k + 1] as number)) !== 0) return true
+  return false
+}
+
+/**
+ * A slot's literal record: every item transformed (into `vals`, as the rules would do) and
+ * scanned once per distinct value; the union of their bits, then each item's offset in
+ * tx.literalPool. An item whose transformation fails gets offset -1 and all union bits (so the
+ * rules reach it and fail as without the index).
+ */
+function slotLiterals(
+  tx: TxState,
+  r: LinkedRule,
+  lits: SlotLiterals,
+  items: readonly Item[],
+  vals: (BinaryString | undefined)[],
+): number[] {
+  const words = lits.words
+  const n = items.length
+  const out = new Array<number>(words + n).fill(0)
+  let offsets = tx.literalOffsets
+  if (offsets === undefined) {
+    offsets = new Map()
+    tx.literalOffsets = offsets
+  }
+  const pool = tx.literalPool
+  const used = tx.program.slotWords[r.transformedSlot] as Int32Array
+  let raw = tx.rawLiterals[r.targetSet]
+  if (raw === undefined) {
+    raw = new Array<number>(n).fill(-1)
+    tx.rawLiterals[r.targetSet] = raw
+  }
+  for (let i = 0; i < n; i++) {
+    let value = vals[i]
+    if (value === undefined) {
+      try {
+        value = transform(tx, r.chain, (items[i] as Item).value)
+      } catch {
+        out[words + i] = -1
+        for (let w = 0; w < words; w++) out[w] = -1
+        continue
+      }
+      vals[i] = value
+    }
+    // most values come through the chain unchanged: their offset is kept by item, which spares
+    // a string-keyed lookup per slot
+    const it = items[i] as Item
+    const same = value === it.value
+    let off = same ? (raw[i] as number) : -1
+    if (off < 0) {
+      let known = offsets.get(value)
+      if (known === undefined) {
+        known = pool.length
+        for (let w = 0; w < words; w++) pool.push(0)
+        if (value.length > 0) {
+          tx.work += value.length
+          lits.scan(value, pool, known)
+        }
+        offsets.set(value, known)
+      }
+      off = known
+      if (same) raw[i] = off
+    }
+    out[words + i] = off
+    for (let k = 0; k < used.length; k++) {
+      const w = used[k] as number
+      out[w] = (out[w] as number) | (pool[off + w] as number)
+    }
+  }
+  return out
 }
 
 /**

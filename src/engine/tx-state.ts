@@ -142,10 +142,18 @@ export class TxState {
   /** by LinkedRule.transformedSlot: the list's values after the chain, filled as reached */
   transformed: ((BinaryString | undefined)[] | undefined)[] = []
   /**
-   * by slot with a literal automaton: per item, `words` presence words and a last word that is 1
-   * once the item was scanned (see regex/slot-literals.ts)
+   * Program.literals presence bits of each distinct value scanned: value -> offset of its
+   * `words` words in literalPool (values are pure data: kept for the whole transaction)
    */
-  presence: (number[] | undefined)[] = []
+  literalOffsets: Map<string, number> | undefined
+  literalPool: number[] = []
+  /**
+   * by slot (rules with a literalMask): `words` words, the union of the bits of all the list's
+   * values, then per item the offset of its bits in literalPool (rule-eval.ts)
+   */
+  slotLiterals: (number[] | undefined)[] = []
+  /** by targetSet: per item, the literalPool offset of its untransformed value (-1: not yet) */
+  rawLiterals: (number[] | undefined)[] = []
   readonly scalarCache = new Map<string, Item | null>()
   opCtx!: OperatorContext
 
@@ -283,7 +291,8 @@ export class TxState {
       this.targetOwners = []
     }
     if (this.transformed.length !== 0) this.transformed = []
-    if (this.presence.length !== 0) this.presence = []
+    if (this.slotLiterals.length !== 0) this.slotLiterals = []
+    if (this.rawLiterals.length !== 0) this.rawLiterals = []
   }
 
   static pairsTo(

@@ -18,7 +18,7 @@ export class SlotLiterals {
   private table: Uint16Array | Uint32Array | null = null
   private readonly classOf = new Uint8Array(256)
   private classes = 1
-  /** per state: the bits of the literals that end there (own and through suffix links) */
+  /** per state: the bits of the literals that end there (own and through suffix links), as (word, bits) pairs */
   private outputs: (Int32Array | null)[] = []
 
   constructor(private readonly literals: readonly string[]) {
@@ -32,13 +32,15 @@ export class SlotLiterals {
     const classOf = this.classOf
     const k = this.classes
     const outputs = this.outputs
-    const words = this.words
     let state = 0
     for (let i = 0; i < s.length; i++) {
       state = table[state * k + (classOf[s.charCodeAt(i) & 0xff] as number)] as number
       const o = outputs[state]
       if (o !== null && o !== undefined)
-        for (let w = 0; w < words; w++) out[at + w] = (out[at + w] as number) | (o[w] as number)
+        for (let j = 0; j < o.length; j += 2) {
+          const w = at + (o[j] as number)
+          out[w] = (out[w] as number) | (o[j + 1] as number)
+        }
     }
   }
 
@@ -115,7 +117,20 @@ export class SlotLiterals {
       }
     }
     this.classes = classes
-    this.outputs = outputs
+    // sparse (word, bits) pairs: a state's output names few words, and CRS has one-byte literals
+    // that fire on most bytes
+    const sparse = new Map<Int32Array, Int32Array>()
+    this.outputs = outputs.map((o) => {
+      if (o === null) return null
+      let sp = sparse.get(o)
+      if (sp === undefined) {
+        const pairs: number[] = []
+        for (let w = 0; w < o.length; w++) if (o[w] !== 0) pairs.push(w, o[w] as number)
+        sp = Int32Array.from(pairs)
+        sparse.set(o, sp)
+      }
+      return sp
+    })
     this.table = table
   }
 }
