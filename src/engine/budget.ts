@@ -5,38 +5,58 @@ import type { TxState } from './tx-state'
  * hold an isolate for long (a Worker on the Free plan has 10 ms of CPU per request; CRS at PL1 on
  * 64 KB of adversarial argument text would need 30+ ms, ModSecurity itself far more).
  *
- * Work is counted in units that follow CPU closely and do not depend on a clock (Workers do not
- * advance time during CPU work): every byte a transformation reads (TRANSFORM_BYTE_UNITS), every byte an
- * operator is given and every value scanned for a slot's literals (one unit per byte plus
- * OPERATOR_CALL_UNITS per call), and MATCH_UNITS per match. The count is deterministic for a
- * given rule set and request.
+ * Work is counted in units that follow CPU and do not depend on a clock (Workers do not advance
+ * time during CPU work): per rule evaluated, per operator call and byte given to an operator, per
+ * transformation computed and byte it reads, per byte scanned for the prefilter literals, per
+ * match (WORK_UNITS). The count is deterministic for a given rule set and request.
  *
- * When a phase 1-4 rule is about to run with the count over the budget, the engine stops
- * evaluating rules (a deliberate difference from ModSecurity, which would inspect on):
+ * The count is checked before each phase 1-4 rule and before each operator call (one rule over
+ * thousands of items cannot overshoot by much). Once it is over the budget the engine stops
+ * evaluating rules (a deliberate difference from ModSecurity, which would inspect on and, at its
+ * PCRE match limit, count the regex as "no match"):
+ * - TX:MSC_INSPECTION_BUDGET_EXCEEDED is set to 1 (the usual `TX:/^MSC_/` check sees it; phase 5
+ *   rules and the audit log too) and the engine message "Inspection budget exceeded (N units)."
+ *   goes to the alert log and audit part H;
  * - SecRuleEngine On: the transaction is interrupted, fail-closed, with 413 in phases 1-2 (as a
- *   body over a limit) or 500 in phases 3-4 (as SecResponseBodyLimit with Reject), rule id 0,
- *   and the engine message "Inspection budget exceeded (N units)." (audit log part H);
+ *   body over a limit) or 500 in phases 3-4 (as SecResponseBodyLimit with Reject), rule id 0;
  * - DetectionOnly: the message only; the remaining phase 1-4 rules do not run.
  * Phase 5 always runs. LoadOptions.inspectionBudget sets the budget (Infinity: no guard).
  *
- * DEFAULT_INSPECTION_BUDGET was calibrated with `npm run bench -- --worst` (test/bench/worst.ts,
- * README "Performance"): the bench requests use 1-7% of it; the slowest adversarial request
- * under it stays below 10 ms of CPU at PL1 on the bench machine.
+ * The default is about 10 ms of CPU on the bench machine (the Workers Free plan's limit per
+ * request); the bench requests use 2-30% of it (`npm run bench`, README "Performance").
  */
 export const DEFAULT_INSPECTION_BUDGET = 2_000_000
 
-/** Units charged for one operator call besides the bytes of its input. */
-export const OPERATOR_CALL_UNITS = 16
-
-/** Units charged per byte a transformation reads (they cost several times an operator's scan). */
-export const TRANSFORM_BYTE_UNITS = 4
-
-/** Units charged for a match (actions, MATCHED_VARS, the alert with its macro expansions). */
-export const MATCH_UNITS = 400
+/**
+ * Units per event; a unit is meant as about 5 ns of CPU on the bench machine, so the default
+ * budget is about 10 ms. The weights are upper estimates rather than averages (a guard must not
+ * under-count): `test/bench/calibrate-budget.ts` counts each event kind per request and fits CPU
+ * time over the bench requests and the worst-case corpus; its least-squares fit (an operator
+ * call ~116 units, a rule ~12, a scanned byte ~8, a transformed byte ~1) is rounded up here.
+ * Mutable only so that the calibration can count each event kind on its own.
+ */
+export const WORK_UNITS = {
+  /** a rule or chain link evaluated */
+  rule: 40,
+  /** an operator call, besides the bytes it is given */
+  operatorCall: 120,
+  /** a byte given to an operator */
+  operatorByte: 2,
+  /** a transformation computed (cache misses only), besides its bytes */
+  transformCall: 40,
+  /** a byte a transformation reads */
+  transformByte: 2,
+  /** a byte scanned for the prefilter literals */
+  scanByte: 8,
+  /** a match (actions, MATCHED_VARS, the alert with its macro expansions) */
+  match: 400,
+}
 
 /** Stop the transaction's rule evaluation: the budget is spent (see above). */
 export function budgetExceeded(tx: TxState, phase: number): void {
+  if (tx.budgetExceeded) return
   tx.budgetExceeded = true
+  tx.tx.set('MSC_INSPECTION_BUDGET_EXCEEDED', '1')
   tx.engineMessages.push('Inspection budget exceeded (' + tx.program.inspectionBudget + ' units).')
   if (tx.ruleEngine === 'On' && tx.interruption === undefined)
     tx.interruption = { status: phase <= 2 ? 413 : 500, kind: 'deny', ruleId: 0, phase }

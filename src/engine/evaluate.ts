@@ -1,6 +1,6 @@
 import { isRuleRemoved } from './actions/ctl'
 import { clearArray } from './array-clear'
-import { budgetExceeded } from './budget'
+import { budgetExceeded, WORK_UNITS } from './budget'
 import type { PhaseNumber } from '../bundle/schema'
 import type { EngineProfiler, LinkedRule } from './program'
 import { evalRule, RuleResult } from './rule-eval'
@@ -29,8 +29,8 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
       i++
       continue
     }
-    if (phase < 5 && (tx.budgetExceeded || tx.work > tx.program.inspectionBudget)) {
-      if (!tx.budgetExceeded) budgetExceeded(tx, phase)
+    if (phase < 5 && (tx.budgetExceeded || (tx.work += WORK_UNITS.rule) > tx.program.inspectionBudget)) {
+      budgetExceeded(tx, phase)
       return
     }
     if (

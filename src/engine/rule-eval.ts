@@ -3,7 +3,7 @@ import { isTargetRemoved, removalsFor } from './actions/ctl'
 import type { BinaryString } from './bytes'
 import { disrupt } from './disrupt'
 import { clearArray } from './array-clear'
-import { MATCH_UNITS, OPERATOR_CALL_UNITS } from './budget'
+import { budgetExceeded, WORK_UNITS } from './budget'
 import { logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
@@ -271,7 +271,7 @@ function slotLiterals(
         known = pool.length
         for (let w = 0; w < words; w++) pool.push(0)
         if (value.length > 0) {
-          tx.work += value.length
+          tx.work += value.length * WORK_UNITS.scanByte
           lits.scan(value, pool, known)
         }
         offsets.set(value, known)
@@ -343,7 +343,13 @@ function execOperator(
   value: BinaryString,
 ): RuleResult {
   const fn = r.opFn ?? linkOperator(r)
-  tx.work += value.length + OPERATOR_CALL_UNITS
+  tx.work += value.length * WORK_UNITS.operatorByte + WORK_UNITS.operatorCall
+  if (tx.work > tx.program.inspectionBudget && tx.phase < 5) {
+    // the inspection budget is spent within a rule (one rule over thousands of items): stop
+    // here, not only between rules (budget.ts)
+    budgetExceeded(tx, tx.phase)
+    return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.Failed
+  }
   const ctx = tx.opCtx
   ctx.varName = it.name
   ctx.capture = r.capture
@@ -369,7 +375,7 @@ function execOperator(
   const mv: Item = value === it.value ? it : { key: it.key, fkey: it.fkey, name: it.name, value }
   tx.matchedVar = mv
   tx.matchedVars.push(mv)
-  tx.work += MATCH_UNITS
+  tx.work += WORK_UNITS.match
   const head = r.head
   if (r.next === undefined && head.severity > 0 && head.severity < tx.highestSeverity)
     tx.highestSeverity = head.severity

@@ -1,4 +1,4 @@
-import { TRANSFORM_BYTE_UNITS } from './budget'
+import { WORK_UNITS } from './budget'
 import type { BinaryString } from './bytes'
 import type { LinkedChain } from './program'
 import type { TransformFn } from './transformations/types'
@@ -42,7 +42,7 @@ export function transform(tx: TxState, chain: LinkedChain, value: BinaryString):
   }
   const env = tx.program.transformEnv
   for (; k < n; k++) {
-    tx.work += v.length * TRANSFORM_BYTE_UNITS
+    tx.work += v.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
     v = (fns[k] as TransformFn)(v, env)
     if (m !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
       m.set(nodes[k] as number, v)
@@ -72,7 +72,7 @@ export function transformStep(
     m = new Map()
     tx.tcache.set(original, m)
   }
-  tx.work += prev.length * TRANSFORM_BYTE_UNITS
+  tx.work += prev.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
   const v = (chain.fns[k] as TransformFn)(prev, tx.program.transformEnv)
   if (m !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
     m.set(node, v)
