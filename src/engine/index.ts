@@ -2,7 +2,7 @@
  * The engine's public surface. Runtime-agnostic: Node (tests) and Cloudflare Workers.
  *
  *   const program = loadProgram(bundle)                  // once per isolate
- *   warmProgram(program)                                 // optional, at isolate start: compile every regex now
+ *   warmProgram(program, options?)                       // optional, at isolate start: compile regexes now
  *   const tx = new Transaction(program, request)         // per request (EngineRequest);
  *                                                        //   options: { ruleEngine, store, ... }
  *   await tx.processRequestHeaders()                     // Interruption | undefined (a Promise only
@@ -32,7 +32,7 @@
  *   eventually consistent across locations.
  */
 export { loadProgram, BundleError, type LoadOptions } from './link'
-export { warmProgram, type WarmReport } from './warm'
+export { warmProgram, configuredParanoiaLevel, type WarmOptions, type WarmReport } from './warm'
 export { Transaction, newUniqueId, type TransactionOptions, type PhaseResult } from './transaction'
 export type { EngineRequest, EngineResponseHeaders, Interruption } from './request'
 export type { Program, EngineProfiler } from './program'

@@ -34,6 +34,11 @@ export interface Env {
   AUDIT_FILE_LIMIT?: string
   /** SecUploadKeepFiles: at most this many bytes of files kept per transaction; default 10485760 */
   AUDIT_FILES_LIMIT?: string
+  /**
+   * Warm-up at isolate start (waf-program.ts warmWaf): unset: the largest regexes and phrase lists
+   * of the configured paranoia level up to 128 KiB; a number of bytes; "all"; "off".
+   */
+  WAF_WARMUP?: string
   /** DNS-over-HTTPS endpoint (JSON API) for @rbl; default https://cloudflare-dns.com/dns-query (doh.ts) */
   DOH_URL?: string
   /** @rbl query timeout in milliseconds; default 1000 */

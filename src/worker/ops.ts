@@ -8,7 +8,8 @@ import type { LinkedWaf } from './waf-program'
  * Operations endpoints under ADMIN_PREFIX (default "/.waf/"), for the people running the WAF:
  *
  *   GET <prefix>status   what is deployed: bundle format and sources, rule counts per phase,
- *                        engine mode (bundle, WAF_ENGINE override, effective), components
+ *                        engine mode (bundle, WAF_ENGINE override, effective), components,
+ *                        what the isolate warmed at start (WAF_WARMUP)
  *   GET <prefix>audit/<unique_id>   the audit record of a transaction (the id on the block page)
  *   GET <prefix>audit?since=2h&status=4xx&rule=942100&limit=100   audit records' metadata
  *
@@ -81,6 +82,8 @@ export function statusReport(waf: LinkedWaf, env: Env): unknown {
     },
     origin:
       env.ORIGIN_URL !== undefined && env.ORIGIN_URL !== '' ? env.ORIGIN_URL : 'zone origin (request URL)',
+    // what this isolate compiled at start (WAF_WARMUP); null: nothing
+    warmup: waf.warmup,
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Bundle } from '../bundle/schema'
-import { loadProgram, type LoadOptions, type Program } from '../engine/index'
+import { loadProgram, warmProgram, type LoadOptions, type Program, type WarmReport } from '../engine/index'
+import { TYPICAL_TRAFFIC } from './warm-sample'
 
 /**
  * The bundle linked once per isolate (module scope of index.ts). The WAF_ENGINE override needs
@@ -8,6 +9,8 @@ import { loadProgram, type LoadOptions, type Program } from '../engine/index'
 export interface LinkedWaf {
   readonly bundle: Bundle
   readonly program: Program
+  /** what the isolate warmed at start (warmWaf); null: nothing (WAF_WARMUP=off, or not asked) */
+  warmup: WarmReport | null
 }
 
 export function linkWaf(bundle: Bundle, options: LoadOptions = {}): LinkedWaf {
@@ -18,5 +21,43 @@ export function linkWaf(bundle: Bundle, options: LoadOptions = {}): LinkedWaf {
     keep && options.bodyOptions === undefined
       ? { ...options, bodyOptions: { keepFileContents: true } }
       : options
-  return { bundle, program: loadProgram(bundle, opts) }
+  return { bundle, program: loadProgram(bundle, opts), warmup: null }
+}
+
+/**
+ * Bytes of patterns and phrase lists compiled at isolate start by default (WAF_WARMUP unset).
+ * CRS v4.28 at paranoia level 1 has 381 KB of them, about 0.5 s of CPU in workerd on the 2-core
+ * machine of the README's figures: with the rest of the start-up, too close to Workers' 1 s
+ * startup limit. The default takes about a third, those ordinary requests reach first (the
+ * @pmFromFile list of 953100, run on every HTML response, and the largest regexes whose literals
+ * occur in common header values): about 0.2 s of start-up, which halves the first request's CPU.
+ * README "Cold start".
+ */
+export const DEFAULT_WARMUP_BYTES = 131072
+
+/**
+ * Warm-up at isolate start (warmProgram), as WAF_WARMUP says: unset: the rules that can run at
+ * the rule set's paranoia level, those ordinary traffic reaches first (warm-sample.ts), each
+ * group largest first, up to DEFAULT_WARMUP_BYTES; a number: that many
+ * bytes; "all": every rule of that level; "off" or 0: nothing (everything compiles on first
+ * use). Anything else is the default. A deterministic plan (bytes, not time: Date.now() does not
+ * advance during CPU work in workerd). Never throws: a failure only leaves work to the requests.
+ */
+export function warmWaf(waf: LinkedWaf, setting: string | undefined): WarmReport | null {
+  const s = setting === undefined ? '' : setting.trim().toLowerCase()
+  let budget: number | undefined = DEFAULT_WARMUP_BYTES
+  if (s === 'off' || s === '0') return null
+  if (s === 'all') budget = undefined
+  else if (/^\d+$/.test(s)) budget = Number(s)
+  try {
+    waf.warmup = warmProgram(waf.program, {
+      paranoiaLevel: 'auto',
+      budget,
+      fallbacks: false,
+      sample: TYPICAL_TRAFFIC,
+    })
+  } catch {
+    waf.warmup = null
+  }
+  return waf.warmup
 }

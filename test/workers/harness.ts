@@ -33,6 +33,8 @@ async function bundleScript(entry: string, alias: Record<string, string>): Promi
     format: 'esm',
     platform: 'browser',
     conditions: ['workerd', 'worker', 'browser'],
+    // the runtime's own modules (index.ts reads the vars at module scope from cloudflare:workers)
+    external: ['cloudflare:*'],
     target: 'es2022',
     write: false,
     alias,

@@ -84,9 +84,10 @@ export class CompiledRegex {
    * ~60 ms for the largest CRS pattern) nor V8's compilation lands on a request. V8 compiles a
    * RegExp to bytecode on its first exec and to native code on the second (regexp tier-up): the
    * V8 regexes run twice. Meant for isolate start-up (global scope). Optional: everything is also
-   * built lazily.
+   * built lazily. `fallback` false: leave out the linear-time engine of a V8 pattern (only subjects
+   * over its length cap use it), which is most of the cost for the largest such patterns.
    */
-  warm(): void {
+  warm(fallback = true): void {
     try {
       this.mayMatch('x')
       this.mayMatch('x')
@@ -94,7 +95,7 @@ export class CompiledRegex {
         this.js().test('x')
         this.js().test('x')
       }
-      if (this.alwaysLinear || this.spec.linear !== undefined) this.linear()?.test('x')
+      if (this.alwaysLinear || (fallback && this.spec.linear !== undefined)) this.linear()?.test('x')
     } catch {
       // total: a failure here shows up as LIMIT on use
     }
