@@ -29,9 +29,12 @@ export function runPhase(tx: TxState, phase: PhaseNumber, from = 0): void | Prom
       i++
       continue
     }
-    if (phase < 5 && (tx.budgetExceeded || (tx.work += WORK_UNITS.rule) > tx.program.inspectionBudget)) {
-      budgetExceeded(tx, phase)
-      return
+    if (phase < 5) {
+      tx.work += WORK_UNITS.rule
+      if (tx.budgetExceeded || tx.work > tx.program.inspectionBudget) {
+        budgetExceeded(tx, phase)
+        return
+      }
     }
     if (
       (tx.removedIds.length > 0 || tx.removedTags.length > 0 || tx.removedMsgs.length > 0) &&

@@ -1,12 +1,11 @@
 import type { BinaryString } from '../bytes'
 
 /**
- * The prefilter literals of all the @rx rules that share one transformed target list (a "slot":
- * same targets, same transformation chain, see LinkedRule.transformedSlot), in one Aho-Corasick
- * automaton. CRS has slots with 20-30 such rules (the SQLi rules on ARGS|ARGS_NAMES|cookies...):
- * instead of each rule running its own prefilter regex on each value (~30 ns each), the value is
- * scanned once (a few ns per byte) into `words` 32-bit words of "literal present" bits, and each
- * rule tests its literals' bits (LinkedRule.literalMask) before it calls its operator.
+ * An Aho-Corasick automaton over prefilter literals, ASCII case folded. The engine builds one
+ * for the required literals of every slotted @rx rule (link.ts indexLiterals, Program.literals):
+ * each distinct value of a transaction is scanned once (a few ns per byte) into `words` 32-bit
+ * words of "literal present" bits, and each rule tests its literals' bits (LinkedRule.literalMask)
+ * against its slot's union and its items before it calls its operator (rule-eval.ts).
  *
  * Exact: bit k is set iff the value, ASCII case folded, contains literal k. A rule none of whose
  * literals is present would be answered NO_MATCH by its own prefilter (regex/prefilter.ts: every

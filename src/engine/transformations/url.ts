@@ -3,23 +3,37 @@ import type { TransformEnv } from './types'
 import { hexByte, isHex } from './chars'
 import { scratch, scratchString } from './scratch'
 
+/** Index of the first `%` or `+` (input.length: nothing to decode). */
+function firstEscape(input: string): number {
+  let i = 0
+  while (i < input.length) {
+    const c = input.charCodeAt(i)
+    if (c === 0x25 || c === 0x2b) break
+    i++
+  }
+  return i
+}
+
+/**
+ * The reused scratch buffer, sized for the input, holding its first `upto` bytes: decoded bytes
+ * go there (a long value with many escapes would otherwise build a string of thousands of
+ * concatenations).
+ */
+function bufferWithPrefix(input: string, upto: number): Uint8Array {
+  const out = scratch(input.length)
+  for (let k = 0; k < upto; k++) out[k] = input.charCodeAt(k)
+  return out
+}
+
 /**
  * t:urlDecode. `%HH` with two hex digits -> the byte, `+` -> space; any other `%` (not
  * followed by two hex digits, or too close to the end) is kept as is (v2 "nonstrict" decoding).
  */
 export function urlDecode(input: string): string {
   const n = input.length
-  let i = 0
-  while (i < n) {
-    const c = input.charCodeAt(i)
-    if (c === 0x25 || c === 0x2b) break
-    i++
-  }
+  let i = firstEscape(input)
   if (i === n) return input
-  // bytes written into the reused buffer: a long value with many escapes would otherwise build
-  // a string of thousands of concatenations
-  const out = scratch(n)
-  for (let k = 0; k < i; k++) out[k] = input.charCodeAt(k)
+  const out = bufferWithPrefix(input, i)
   let j = i
   let changed = false
   while (i < n) {
@@ -54,16 +68,10 @@ export function urlDecode(input: string): string {
  */
 export function urlDecodeUni(input: string, env: TransformEnv): string {
   const n = input.length
-  let i = 0
-  while (i < n) {
-    const c = input.charCodeAt(i)
-    if (c === 0x25 || c === 0x2b) break
-    i++
-  }
+  let i = firstEscape(input)
   if (i === n) return input
   const map = env.unicodeMap
-  const out = scratch(n)
-  for (let k = 0; k < i; k++) out[k] = input.charCodeAt(k)
+  const out = bufferWithPrefix(input, i)
   let j = i
   let changed = false
   while (i < n) {
