@@ -3,7 +3,7 @@ import type { BodyOptions, BodyProcessor } from './body/types'
 import type { PersistentStore } from './collections/store'
 import type { DnsResolver } from './dns'
 import type { OperatorDef, OperatorFn } from './operators/types'
-import type { SlotLiterals } from './regex/slot-literals'
+import type { LiteralIndex } from './regex/literal-index'
 import type { TransformEnv, TransformFn } from './transformations/types'
 import type { VariableImpl } from './variables/registry'
 
@@ -29,8 +29,8 @@ export interface Program {
   readonly targetSetCount: number
   /** number of distinct (targetSet, chain) pairs (LinkedRule.transformedSlot is below it) */
   readonly transformedSlotCount: number
-  /** the automaton of every slotted @rx rule's prefilter literals (link.ts indexLiterals) */
-  readonly literals: SlotLiterals | undefined
+  /** the automaton of the slotted @rx prefilter literals and @pm phrases (link.ts indexLiterals) */
+  readonly literals: LiteralIndex | undefined
   /** by slot: the words of Program.literals its rules' literalMasks name */
   readonly slotWords: readonly (Int32Array | undefined)[]
   /** file paths by Bundle.sources index */
@@ -176,10 +176,10 @@ export interface LinkedRule {
    */
   readonly transformedSlot: number
   /**
-   * For an @rx rule with a slot and a prefilter: the bits of its prefilter literals in
-   * Program.literals, sparse, as pairs (word index, bits), word indexes ascending. An item whose
-   * value has none of them present is not given to the operator (its prefilter would answer
-   * NO_MATCH). Set once at link time.
+   * For a rule with a slot whose operator is an @rx with a prefilter or a @pm-family phrase list:
+   * its bit in Program.literals (set by any of its literals), as one (word index, bits) pair. An
+   * item whose value has the bit clear is not given to the operator (it would answer NO_MATCH).
+   * Set once at link time.
    */
   literalMask: Int32Array | undefined
   readonly op: OperatorRef

@@ -7,7 +7,7 @@ import { budgetExceeded, WORK_UNITS } from './budget'
 import { logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
-import type { SlotLiterals } from './regex/slot-literals'
+import type { LiteralIndex } from './regex/literal-index'
 import { transform, transformStep } from './tcache'
 import type { TargetRemoval, TxState } from './tx-state'
 import type { Item } from './variables/item'
@@ -176,7 +176,7 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   let pool: number[] | undefined
   let words = 0
   if (mask !== undefined) {
-    const lits = tx.program.literals as SlotLiterals
+    const lits = tx.program.literals as LiteralIndex
     words = lits.words
     sl = tx.slotLiterals[slot]
     if (sl === undefined) {
@@ -229,7 +229,7 @@ function intersects(arr: readonly number[], base: number, mask: Int32Array): boo
 function slotLiterals(
   tx: TxState,
   r: LinkedRule,
-  lits: SlotLiterals,
+  lits: LiteralIndex,
   items: readonly Item[],
   vals: (BinaryString | undefined)[],
 ): number[] {

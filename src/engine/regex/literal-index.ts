@@ -1,0 +1,235 @@
+import type { BinaryString } from '../bytes'
+
+/**
+ * One Aho-Corasick automaton over the literals of many rules, ASCII case folded: the engine
+ * builds one per program (link.ts indexLiterals, Program.literals) over the required literals of
+ * every slotted @rx prefilter and the phrases of every slotted @pm / @pmFromFile / @pmf. Each
+ * entry is (literal, bit): a literal sets its rules' bits, so a bit means "some literal of this
+ * rule occurs". Each distinct value of a transaction is scanned once into `words` 32-bit words;
+ * each rule tests its bit (LinkedRule.literalMask) against its slot's union and its items before
+ * it calls its operator (rule-eval.ts).
+ *
+ * Exact: a bit is set iff the value, ASCII case folded (A-Z only; bytes >= 0x80 compare exactly),
+ * contains one of the bit's literals. A rule whose bit is clear would be answered NO_MATCH by its
+ * own operator: an @rx prefilter literal is in every match (regex/prefilter.ts), and @pm reports
+ * only where a phrase ends (operators/aho-corasick.ts), so skipping the call changes nothing.
+ *
+ * Layout: the CRS phrase lists make ~80,000 trie nodes, too many for a dense DFA (nodes x byte
+ * classes). Nodes near the root and nodes with several children get a dense row with the failure
+ * transitions folded in (the scan spends most bytes there); the long single-child tails of
+ * phrases keep one (class, child) edge and fall back through their failure link, whose depth is
+ * smaller, so a byte costs amortised O(1) steps as in the textbook automaton. Built once per
+ * isolate, lazily on the first scan.
+ */
+export class LiteralIndex {
+  readonly words: number
+  /** number of trie nodes (for diagnostics and tests) */
+  nodeCount = 0
+  /** number of nodes with a dense row */
+  denseCount = 0
+  private built = false
+  private readonly classOf = new Uint8Array(256)
+  /** per node: start of its dense row in `dense`, or -1 (one edge, see oneClass/oneChild) */
+  private rowOf = new Int32Array(1)
+  private dense = new Int32Array(1)
+  /** per sparse node: the class of its only child (-1 for a leaf) and that child */
+  private oneClass = new Int32Array(1)
+  private oneChild = new Int32Array(1)
+  private fail = new Int32Array(1)
+  /** per node: the bits of the literals that end there (own and through failure links), as (word, bits) pairs */
+  private outputs: (Int32Array | null)[] = []
+
+  /**
+   * @param entries (literal, bit) pairs; literals are folded here (ASCII A-Z); an empty literal
+   *   is rejected (it would be in every value: index its rule without it, or not at all)
+   * @param bitCount number of distinct bits (words = ceil(bitCount / 32))
+   */
+  constructor(
+    private readonly entries: readonly (readonly [BinaryString, number])[],
+    bitCount: number,
+  ) {
+    for (const [lit] of entries) if (lit.length === 0) throw new Error('LiteralIndex: empty literal')
+    this.words = Math.max(1, (bitCount + 31) >> 5)
+  }
+
+  /** One bit per literal, bit k for literals[k]. */
+  static perLiteral(literals: readonly BinaryString[]): LiteralIndex {
+    return new LiteralIndex(
+      literals.map((l, k) => [l, k] as const),
+      literals.length,
+    )
+  }
+
+  /** OR the presence bits of the (folded) value into out[at .. at + words - 1]. */
+  scan(s: BinaryString, out: number[], at: number): void {
+    if (!this.built) this.build()
+    const classOf = this.classOf
+    const rowOf = this.rowOf
+    const dense = this.dense
+    const oneClass = this.oneClass
+    const oneChild = this.oneChild
+    const fail = this.fail
+    const outputs = this.outputs
+    let state = 0
+    for (let i = 0; i < s.length; i++) {
+      const c = classOf[s.charCodeAt(i) & 0xff] as number
+      for (;;) {
+        const row = rowOf[state] as number
+        if (row >= 0) {
+          state = dense[row + c] as number
+          break
+        }
+        if (oneClass[state] === c) {
+          state = oneChild[state] as number
+          break
+        }
+        state = fail[state] as number
+      }
+      const o = outputs[state]
+      if (o !== null && o !== undefined)
+        for (let j = 0; j < o.length; j += 2) {
+          const w = at + (o[j] as number)
+          out[w] = (out[w] as number) | (o[j + 1] as number)
+        }
+    }
+  }
+
+  private build(): void {
+    const classOf = this.classOf
+    let classes = 1
+    let total = 1
+    for (const [lit] of this.entries) {
+      total += lit.length
+      for (let i = 0; i < lit.length; i++) {
+        let c = lit.charCodeAt(i) & 0xff
+        if (c >= 0x41 && c <= 0x5a) c |= 0x20
+        if (classOf[c] !== 0) continue
+        classOf[c] = classes
+        if (c >= 0x61 && c <= 0x7a) classOf[c - 0x20] = classes
+        classes++
+      }
+    }
+    const words = this.words
+    // trie over byte classes: edges in one open-addressed table keyed by node * 256 + class,
+    // children as first-child / next-sibling lists (the CRS phrase lists make ~80,000 nodes)
+    let bits = 4
+    while (1 << bits < total * 2) bits++
+    const mask = (1 << bits) - 1
+    const edgeKey = new Int32Array(1 << bits).fill(-1)
+    const edgeNode = new Int32Array(1 << bits)
+    const firstChild = new Int32Array(total).fill(-1)
+    const nextSibling = new Int32Array(total).fill(-1)
+    const classIn = new Int32Array(total)
+    const childCount = new Int32Array(total)
+    const depth = new Int32Array(total)
+    const ends = new Map<number, Int32Array>()
+    let n = 1
+    for (const [lit, bit] of this.entries) {
+      let node = 0
+      for (let i = 0; i < lit.length; i++) {
+        const cls = classOf[lit.charCodeAt(i) & 0xff] as number
+        const key = node * 256 + cls
+        let h = Math.imul(key, 0x9e3779b1) >>> (32 - bits)
+        while (edgeKey[h] !== -1 && edgeKey[h] !== key) h = (h + 1) & mask
+        let next: number
+        if (edgeKey[h] === key) next = edgeNode[h] as number
+        else {
+          next = n++
+          edgeKey[h] = key
+          edgeNode[h] = next
+          classIn[next] = cls
+          depth[next] = i + 1
+          nextSibling[next] = firstChild[node] as number
+          firstChild[node] = next
+          childCount[node] = (childCount[node] as number) + 1
+        }
+        node = next
+      }
+      let e = ends.get(node)
+      if (e === undefined) {
+        e = new Int32Array(words)
+        ends.set(node, e)
+      }
+      e[bit >> 5] = (e[bit >> 5] as number) | (1 << (bit & 31))
+    }
+    // dense rows: the root, the first two levels, and every branching node
+    const rowOf = new Int32Array(n).fill(-1)
+    let rows = 0
+    for (let v = 0; v < n; v++)
+      if ((depth[v] as number) <= 2 || (childCount[v] as number) > 1) rowOf[v] = rows++ * classes
+    const dense = new Int32Array(rows * classes)
+    const oneClass = new Int32Array(n).fill(-1)
+    const oneChild = new Int32Array(n)
+    const fail = new Int32Array(n)
+    const outputs: (Int32Array | null)[] = new Array<Int32Array | null>(n).fill(null)
+    this.rowOf = rowOf
+    this.dense = dense
+    this.oneClass = oneClass
+    this.oneChild = oneChild
+    this.fail = fail
+    // breadth first: a node's failure target is shallower, so its transitions are final
+    const queue = new Int32Array(n)
+    let tail = 1
+    for (let q = 0; q < tail; q++) {
+      const node = queue[q] as number
+      if (node !== 0) {
+        const own = ends.get(node) ?? null
+        const inherited = outputs[fail[node] as number] ?? null
+        if (own !== null && inherited !== null) {
+          const o = new Int32Array(words)
+          for (let w = 0; w < words; w++) o[w] = (own[w] as number) | (inherited[w] as number)
+          outputs[node] = o
+        } else outputs[node] = own ?? inherited
+      }
+      const row = rowOf[node] as number
+      const failNode = fail[node] as number
+      if (row >= 0) {
+        // the failure transitions first, then the node's own children over them
+        if (node === 0) dense.fill(0, 0, classes)
+        else {
+          const failRow = rowOf[failNode] as number
+          if (failRow >= 0) dense.copyWithin(row, failRow, failRow + classes)
+          else for (let c = 0; c < classes; c++) dense[row + c] = this.step(failNode, c)
+        }
+      }
+      for (let child = firstChild[node] as number; child >= 0; child = nextSibling[child] as number) {
+        const c = classIn[child] as number
+        // the child's failure target: where the node's failure target goes on c (the root's
+        // children fail to the root)
+        fail[child] = node === 0 ? 0 : this.step(failNode, c)
+        queue[tail++] = child
+        if (row >= 0) dense[row + c] = child
+        else {
+          oneClass[node] = c
+          oneChild[node] = child
+        }
+      }
+    }
+    // sparse (word, bits) pairs: a state's output names few words
+    const sparse = new Map<Int32Array, Int32Array>()
+    this.outputs = outputs.map((o) => {
+      if (o === null) return null
+      let sp = sparse.get(o)
+      if (sp === undefined) {
+        const pairs: number[] = []
+        for (let w = 0; w < o.length; w++) if (o[w] !== 0) pairs.push(w, o[w] as number)
+        sp = Int32Array.from(pairs)
+        sparse.set(o, sp)
+      }
+      return sp
+    })
+    this.nodeCount = n
+    this.denseCount = rows
+    this.built = true
+  }
+
+  /** The transition from `state` on class c (the state's own row or edge, else its failure chain). */
+  private step(state: number, c: number): number {
+    for (;;) {
+      const row = this.rowOf[state] as number
+      if (row >= 0) return this.dense[row + c] as number
+      if (this.oneClass[state] === c) return this.oneChild[state] as number
+      state = this.fail[state] as number
+    }
+  }
+}
