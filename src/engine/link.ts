@@ -148,6 +148,7 @@ function indexLiterals(
     const { r, lits } = rules[bit] as { r: LinkedRule; lits: readonly string[] }
     for (const lit of new Set(lits)) entries.push([lit, bit])
     r.literalMask = Int32Array.of(bit >> 5, 1 << (bit & 31))
+    if (r.transformedSlot < 0) continue
     let set = bySlot.get(r.transformedSlot)
     if (set === undefined) {
       set = new Set()
@@ -167,7 +168,8 @@ function indexedLiterals(
   r: LinkedRule,
   operators: Readonly<Record<string, OperatorDef>>,
 ): readonly string[] | undefined {
-  if (r.transformedSlot < 0 || r.op.negated) return undefined
+  // a slotted rule, or a multiMatch one (rule-eval.ts tests each value it gives the operator)
+  if ((r.transformedSlot < 0 && !r.multiMatch) || r.op.negated) return undefined
   const name = r.op.name
   const p = r.op.params
   if (name === 'rx') {

@@ -236,11 +236,6 @@ function slotLiterals(
   const words = lits.words
   const n = items.length
   const out = new Array<number>(words + n).fill(0)
-  let offsets = tx.literalOffsets
-  if (offsets === undefined) {
-    offsets = new Map()
-    tx.literalOffsets = offsets
-  }
   const pool = tx.literalPool
   const used = tx.program.slotWords[r.transformedSlot] as Int32Array
   let raw = tx.rawLiterals[r.targetSet]
@@ -266,17 +261,7 @@ function slotLiterals(
     const same = value === it.value
     let off = same ? (raw[i] as number) : -1
     if (off < 0) {
-      let known = offsets.get(value)
-      if (known === undefined) {
-        known = pool.length
-        for (let w = 0; w < words; w++) pool.push(0)
-        if (value.length > 0) {
-          tx.work += value.length * WORK_UNITS.scanByte
-          lits.scan(value, pool, known)
-        }
-        offsets.set(value, known)
-      }
-      off = known
+      off = literalOffset(tx, lits, value)
       if (same) raw[i] = off
     }
     out[words + i] = off
@@ -286,6 +271,28 @@ function slotLiterals(
     }
   }
   return out
+}
+
+/** The offset in tx.literalPool of the value's presence bits: each distinct value is scanned once. */
+function literalOffset(tx: TxState, lits: LiteralIndex, value: BinaryString): number {
+  let offsets = tx.literalOffsets
+  if (offsets === undefined) {
+    offsets = new Map()
+    tx.literalOffsets = offsets
+  }
+  let known = offsets.get(value)
+  if (known === undefined) {
+    const pool = tx.literalPool
+    const words = lits.words
+    known = pool.length
+    for (let w = 0; w < words; w++) pool.push(0)
+    if (value.length > 0) {
+      tx.work += value.length * WORK_UNITS.scanByte
+      lits.scan(value, pool, known)
+    }
+    offsets.set(value, known)
+  }
+  return known
 }
 
 /**
@@ -301,6 +308,17 @@ function evalMultiMatch(
 ): RuleResult {
   const chain = r.chain
   const steps = chain.fns.length
+  // the rule's literal bit (link.ts indexLiterals): a value without it cannot match
+  const mask = r.literalMask
+  const lits = mask !== undefined ? tx.program.literals : undefined
+  let raw: number[] | undefined
+  if (lits !== undefined && r.targetSet >= 0) {
+    raw = tx.rawLiterals[r.targetSet]
+    if (raw === undefined) {
+      raw = new Array<number>(items.length).fill(-1)
+      tx.rawLiterals[r.targetSet] = raw
+    }
+  }
   let matches = 0
   for (let i = 0; i < items.length; i++) {
     const it = items[i] as Item
@@ -309,7 +327,10 @@ function evalMultiMatch(
     let v = it.value
     let changed = false
     for (let k = 0; k < steps; k++) {
-      if (k === 0 || changed) {
+      if (
+        (k === 0 || changed) &&
+        (lits === undefined || mayHold(tx, lits, mask as Int32Array, v, raw, i, k))
+      ) {
         const res = execOperator(tx, r, it, owner, v)
         if (res === RuleResult.Intercepted) return res
         if (res === RuleResult.Failed) return RuleResult.NoMatch
@@ -325,7 +346,7 @@ function evalMultiMatch(
       changed = next !== v
       v = next
     }
-    if (changed) {
+    if (changed && (lits === undefined || mayHold(tx, lits, mask as Int32Array, v, undefined, i, steps))) {
       const res = execOperator(tx, r, it, owner, v)
       if (res === RuleResult.Intercepted) return res
       if (res === RuleResult.Failed) return RuleResult.NoMatch
@@ -333,6 +354,30 @@ function evalMultiMatch(
     }
   }
   return matches > 0 ? RuleResult.Match : RuleResult.NoMatch
+}
+
+/**
+ * multiMatch: does the value (the raw one at step 0, kept by item for a stable target list, or
+ * an intermediate) have the rule's literal bit?
+ */
+function mayHold(
+  tx: TxState,
+  lits: LiteralIndex,
+  mask: Int32Array,
+  v: BinaryString,
+  raw: number[] | undefined,
+  i: number,
+  step: number,
+): boolean {
+  let off: number
+  if (step === 0 && raw !== undefined) {
+    off = raw[i] as number
+    if (off < 0) {
+      off = literalOffset(tx, lits, v)
+      raw[i] = off
+    }
+  } else off = literalOffset(tx, lits, v)
+  return intersects(tx.literalPool, off, mask)
 }
 
 function execOperator(
