@@ -8,7 +8,7 @@ import { logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
 import type { LiteralIndex } from './regex/literal-index'
-import { transform, transformStep } from './tcache'
+import { memoOf, transformItem, transformStep } from './tcache'
 import type { TargetRemoval, TxState } from './tx-state'
 import type { Item } from './variables/item'
 
@@ -32,7 +32,7 @@ export type RuleResult = 0 | 1 | 2 | 3
 const ITEMS: Item[] = []
 const OWNERS: LinkedTarget[] = []
 const EXCLUDED: Item[] = []
-const ONE_ITEM: Item[] = [{ key: '', fkey: '', name: '', value: '' }]
+const ONE_ITEM: Item[] = [{ key: '', fkey: '', name: '', value: '', memo: undefined }]
 const ONE_OWNER: LinkedTarget[] = []
 
 function collectTargets(tx: TxState, r: LinkedRule): void {
@@ -62,7 +62,7 @@ function collectTargets(tx: TxState, r: LinkedRule): void {
     if (tg.count) {
       const n = ITEMS.length - start
       while (ITEMS.length > start) ITEMS.pop()
-      ITEMS.push({ key: '', fkey: '', name: tg.name, value: String(n), full: tg.fullName })
+      ITEMS.push({ key: '', fkey: '', name: tg.name, value: String(n), full: tg.fullName, memo: undefined })
     }
     for (let i = start; i < ITEMS.length; i++) OWNERS.push(tg)
   }
@@ -198,7 +198,7 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
     let value = vals !== undefined ? vals[i] : undefined
     if (value === undefined) {
       try {
-        value = transform(tx, r.chain, it.value)
+        value = transformItem(tx, r.chain, it)
       } catch {
         // transformations are total; a fault fails the rule like v2's tfn error (-1)
         return RuleResult.NoMatch
@@ -238,16 +238,14 @@ function slotLiterals(
   const out = new Array<number>(words + n).fill(0)
   const pool = tx.literalPool
   const used = tx.program.slotWords[r.transformedSlot] as Int32Array
-  let raw = tx.rawLiterals[r.targetSet]
-  if (raw === undefined) {
-    raw = new Array<number>(n).fill(-1)
-    tx.rawLiterals[r.targetSet] = raw
-  }
+  const nodes = r.chain.nodes
+  const last = nodes.length > 0 ? (nodes[nodes.length - 1] as number) : -1
   for (let i = 0; i < n; i++) {
+    const it = items[i] as Item
     let value = vals[i]
     if (value === undefined) {
       try {
-        value = transform(tx, r.chain, (items[i] as Item).value)
+        value = transformItem(tx, r.chain, it)
       } catch {
         out[words + i] = -1
         for (let w = 0; w < words; w++) out[w] = -1
@@ -255,15 +253,7 @@ function slotLiterals(
       }
       vals[i] = value
     }
-    // most values come through the chain unchanged: their offset is kept by item, which spares
-    // a string-keyed lookup per slot
-    const it = items[i] as Item
-    const same = value === it.value
-    let off = same ? (raw[i] as number) : -1
-    if (off < 0) {
-      off = literalOffset(tx, lits, value)
-      if (same) raw[i] = off
-    }
+    const off = itemOffset(tx, lits, it, value, last)
     out[words + i] = off
     for (let k = 0; k < used.length; k++) {
       const w = used[k] as number
@@ -271,6 +261,31 @@ function slotLiterals(
     }
   }
   return out
+}
+
+/**
+ * The literal-pool offset of `value`, the item's value after chain node `node` (-1: no
+ * transformation): kept in the item's memo, so a value is looked up by string once per
+ * transaction, not once per slot and rule that visits it.
+ */
+function itemOffset(tx: TxState, lits: LiteralIndex, it: Item, value: BinaryString, node: number): number {
+  const memo = memoOf(tx, it)
+  if (memo === undefined) return literalOffset(tx, lits, value)
+  if (value === it.value) {
+    if (memo.self < 0) memo.self = literalOffset(tx, lits, value)
+    return memo.self
+  }
+  let m = memo.offsets
+  if (m === undefined) {
+    m = new Map()
+    memo.offsets = m
+  }
+  let off = m.get(node)
+  if (off === undefined) {
+    off = literalOffset(tx, lits, value)
+    m.set(node, off)
+  }
+  return off
 }
 
 /** The offset in tx.literalPool of the value's presence bits: each distinct value is scanned once. */
@@ -311,14 +326,7 @@ function evalMultiMatch(
   // the rule's literal bit (link.ts indexLiterals): a value without it cannot match
   const mask = r.literalMask
   const lits = mask !== undefined ? tx.program.literals : undefined
-  let raw: number[] | undefined
-  if (lits !== undefined && r.targetSet >= 0) {
-    raw = tx.rawLiterals[r.targetSet]
-    if (raw === undefined) {
-      raw = new Array<number>(items.length).fill(-1)
-      tx.rawLiterals[r.targetSet] = raw
-    }
-  }
+  const nodes = chain.nodes
   let matches = 0
   for (let i = 0; i < items.length; i++) {
     const it = items[i] as Item
@@ -329,7 +337,8 @@ function evalMultiMatch(
     for (let k = 0; k < steps; k++) {
       if (
         (k === 0 || changed) &&
-        (lits === undefined || mayHold(tx, lits, mask as Int32Array, v, raw, i, k))
+        (lits === undefined ||
+          mayHold(tx, lits, mask as Int32Array, it, v, k === 0 ? -1 : (nodes[k - 1] as number)))
       ) {
         const res = execOperator(tx, r, it, owner, v)
         if (res === RuleResult.Intercepted) return res
@@ -338,7 +347,7 @@ function evalMultiMatch(
       }
       let next: BinaryString
       try {
-        next = transformStep(tx, chain, it.value, k, v)
+        next = transformStep(tx, chain, it, k, v)
       } catch {
         // transformations are total; a fault fails the rule like v2's tfn error (-1)
         return RuleResult.NoMatch
@@ -346,7 +355,10 @@ function evalMultiMatch(
       changed = next !== v
       v = next
     }
-    if (changed && (lits === undefined || mayHold(tx, lits, mask as Int32Array, v, undefined, i, steps))) {
+    if (
+      changed &&
+      (lits === undefined || mayHold(tx, lits, mask as Int32Array, it, v, nodes[steps - 1] as number))
+    ) {
       const res = execOperator(tx, r, it, owner, v)
       if (res === RuleResult.Intercepted) return res
       if (res === RuleResult.Failed) return RuleResult.NoMatch
@@ -356,28 +368,16 @@ function evalMultiMatch(
   return matches > 0 ? RuleResult.Match : RuleResult.NoMatch
 }
 
-/**
- * multiMatch: does the value (the raw one at step 0, kept by item for a stable target list, or
- * an intermediate) have the rule's literal bit?
- */
+/** multiMatch: does the value (the item's value after chain node `node`, -1: raw) have the rule's bit? */
 function mayHold(
   tx: TxState,
   lits: LiteralIndex,
   mask: Int32Array,
+  it: Item,
   v: BinaryString,
-  raw: number[] | undefined,
-  i: number,
-  step: number,
+  node: number,
 ): boolean {
-  let off: number
-  if (step === 0 && raw !== undefined) {
-    off = raw[i] as number
-    if (off < 0) {
-      off = literalOffset(tx, lits, v)
-      raw[i] = off
-    }
-  } else off = literalOffset(tx, lits, v)
-  return intersects(tx.literalPool, off, mask)
+  return intersects(tx.literalPool, itemOffset(tx, lits, it, v, node), mask)
 }
 
 function execOperator(
@@ -417,7 +417,8 @@ function execOperator(
   if (m && r.capture && ctx.captures.length > 0) applyCaptures(tx, r, ctx.captures)
   if (m === r.op.negated) return RuleResult.NoMatch
   const message = m ? ctx.message : negatedMessage(r, it, owner)
-  const mv: Item = value === it.value ? it : { key: it.key, fkey: it.fkey, name: it.name, value }
+  const mv: Item =
+    value === it.value ? it : { key: it.key, fkey: it.fkey, name: it.name, value, memo: undefined }
   tx.matchedVar = mv
   tx.matchedVars.push(mv)
   tx.work += WORK_UNITS.match

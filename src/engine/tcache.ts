@@ -3,6 +3,7 @@ import type { BinaryString } from './bytes'
 import type { LinkedChain } from './program'
 import type { TransformFn } from './transformations/types'
 import type { TxState } from './tx-state'
+import type { Item } from './variables/item'
 
 /**
  * The per-transaction transformation cache. Every prefix of every interned t: chain has a node
@@ -17,14 +18,64 @@ import type { TxState } from './tx-state'
 /** Cap on cached results per transaction (bounds memory on pathological requests). */
 export const TCACHE_MAX_ENTRIES = 50000
 
+/**
+ * What the transaction knows about one value string: its results by chain node, and (for the
+ * literal index, rule-eval.ts) the literal-pool offsets of itself and of those results. An item
+ * keeps a reference to its value's memo (Item.memo, checked against the transaction), so the
+ * hundreds of rules that visit the same item look the value string up once, not once each.
+ */
+export class ValueMemo {
+  readonly out = new Map<number, BinaryString>()
+  /** literal-pool offset of the value itself (-1: not scanned yet) */
+  self = -1
+  /** literal-pool offsets of results, by chain node */
+  offsets: Map<number, number> | undefined = undefined
+  /** TxState.serial of the transaction it belongs to (a number, so a memo kept by a shared item retains no transaction) */
+  constructor(readonly serial: number) {}
+}
+
+/** The memo of an item's value in this transaction (undefined once the cache is full). */
+export function memoOf(tx: TxState, it: Item): ValueMemo | undefined {
+  const known = it.memo
+  if (known !== undefined && known.serial === tx.serial) return known
+  let memo = tx.tcache.get(it.value)
+  if (memo === undefined) {
+    if (tx.tcacheEntries >= TCACHE_MAX_ENTRIES) return undefined
+    memo = new ValueMemo(tx.serial)
+    tx.tcache.set(it.value, memo)
+  }
+  it.memo = memo
+  return memo
+}
+
+/** The item's value after the chain (cached by value and chain prefix). */
+export function transformItem(tx: TxState, chain: LinkedChain, it: Item): BinaryString {
+  if (chain.fns.length === 0) return it.value
+  return run(tx, chain, it.value, memoOf(tx, it))
+}
+
 export function transform(tx: TxState, chain: LinkedChain, value: BinaryString): BinaryString {
+  if (chain.fns.length === 0) return value
+  let memo = tx.tcache.get(value)
+  if (memo === undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
+    memo = new ValueMemo(tx.serial)
+    tx.tcache.set(value, memo)
+  }
+  return run(tx, chain, value, memo)
+}
+
+function run(
+  tx: TxState,
+  chain: LinkedChain,
+  value: BinaryString,
+  memo: ValueMemo | undefined,
+): BinaryString {
   const fns = chain.fns
   const n = fns.length
-  if (n === 0) return value
   const nodes = chain.nodes
-  let m = tx.tcache.get(value)
   let v = value
   let k = 0
+  const m = memo?.out
   if (m !== undefined) {
     const hit = m.get(nodes[n - 1] as number)
     if (hit !== undefined) return hit
@@ -36,9 +87,6 @@ export function transform(tx: TxState, chain: LinkedChain, value: BinaryString):
         break
       }
     }
-  } else if (tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
-    m = new Map()
-    tx.tcache.set(value, m)
   }
   const env = tx.program.transformEnv
   for (; k < n; k++) {
@@ -54,23 +102,20 @@ export function transform(tx: TxState, chain: LinkedChain, value: BinaryString):
 
 /**
  * One step for multiMatch: the value after step k, given the value after step k-1 (`prev`) and
- * the original input (the cache key). Cached like transform().
+ * the item (whose value is the cache key). Cached like transform().
  */
 export function transformStep(
   tx: TxState,
   chain: LinkedChain,
-  original: BinaryString,
+  it: Item,
   k: number,
   prev: BinaryString,
 ): BinaryString {
   const node = chain.nodes[k] as number
-  let m = tx.tcache.get(original)
+  const m = memoOf(tx, it)?.out
   if (m !== undefined) {
     const hit = m.get(node)
     if (hit !== undefined) return hit
-  } else if (tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
-    m = new Map()
-    tx.tcache.set(original, m)
   }
   tx.work += prev.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
   const v = (chain.fns[k] as TransformFn)(prev, tx.program.transformEnv)

@@ -8,6 +8,7 @@ import type { OperatorContext } from './operators/types'
 import type { LinkedRule, LinkedTarget, Program } from './program'
 import type { EngineRequest, Interruption } from './request'
 import type { MatchRecord } from './alert'
+import type { ValueMemo } from './tcache'
 import { collectionItem, scalarItem, type Item } from './variables/item'
 import {
   headerValue,
@@ -44,6 +45,8 @@ export type AllowScope = 'none' | 'phase' | 'request' | 'all'
  * The public API is Transaction (transaction.ts); evaluation, variables, macros and actions work
  * on this state.
  */
+let txSerial = 0
+
 export class TxState {
   readonly program: Program
   readonly req: EngineRequest
@@ -129,7 +132,9 @@ export class TxState {
   suspendedLink: LinkedRule | undefined = undefined
 
   // caches
-  readonly tcache = new Map<string, Map<number, string>>()
+  readonly tcache = new Map<string, ValueMemo>()
+  /** distinct per transaction of the isolate (ValueMemo.serial) */
+  readonly serial = ++txSerial
   tcacheEntries = 0
   /** inspection work so far, in budget units (budget.ts) */
   work = 0
@@ -152,8 +157,6 @@ export class TxState {
    * values, then per item the offset of its bits in literalPool (rule-eval.ts)
    */
   slotLiterals: (number[] | undefined)[] = []
-  /** by targetSet: per item, the literalPool offset of its untransformed value (-1: not yet) */
-  rawLiterals: (number[] | undefined)[] = []
   readonly scalarCache = new Map<string, Item | null>()
   opCtx!: OperatorContext
 
@@ -292,7 +295,6 @@ export class TxState {
     }
     if (this.transformed.length !== 0) this.transformed = []
     if (this.slotLiterals.length !== 0) this.slotLiterals = []
-    if (this.rawLiterals.length !== 0) this.rawLiterals = []
   }
 
   static pairsTo(

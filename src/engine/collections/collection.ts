@@ -82,5 +82,5 @@ export class Collection {
 
 /** A new item with another value (items are never mutated: MATCHED_VARS may hold the old one). */
 function withValue(old: Item, value: BinaryString): Item {
-  return { key: old.key, fkey: old.fkey, name: old.name, value }
+  return { key: old.key, fkey: old.fkey, name: old.name, value, memo: undefined }
 }

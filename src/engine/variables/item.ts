@@ -1,4 +1,5 @@
 import type { BinaryString } from '../bytes'
+import type { ValueMemo } from '../tcache'
 import { asciiLower, logEscapeNq } from '../log-escape'
 
 /**
@@ -15,14 +16,20 @@ export interface Item {
   readonly value: BinaryString
   /** how "Match of ... against ..." names a synthetic item (counts: "&ARGS:foo") */
   readonly full?: string
+  /**
+   * The transformation memo of the value (tcache.ts memoOf), set by the first rule that
+   * transforms the item and valid for that transaction only. Every creation site sets it to
+   * undefined, so that items keep one shape.
+   */
+  memo: ValueMemo | undefined
 }
 
 /** An element of a collection: name = PREFIX:key with the key escaped as v2 prints it. */
 export function collectionItem(prefix: string, key: BinaryString, value: BinaryString): Item {
-  return { key, fkey: asciiLower(key), name: prefix + ':' + logEscapeNq(key), value }
+  return { key, fkey: asciiLower(key), name: prefix + ':' + logEscapeNq(key), value, memo: undefined }
 }
 
 /** A scalar variable's single value: name is the variable name. */
 export function scalarItem(name: string, value: BinaryString): Item {
-  return { key: '', fkey: '', name, value }
+  return { key: '', fkey: '', name, value, memo: undefined }
 }
