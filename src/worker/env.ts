@@ -39,6 +39,11 @@ export interface Env {
    * of the configured paranoia level up to 128 KiB; a number of bytes; "all"; "off".
    */
   WAF_WARMUP?: string
+  /**
+   * Inspection budget per transaction in work units (engine budget.ts; waf-program.ts
+   * inspectionBudgetOf): unset: the default (2,000,000, about 10 ms); a number; "off".
+   */
+  WAF_INSPECTION_BUDGET?: string
   /** DNS-over-HTTPS endpoint (JSON API) for @rbl; default https://cloudflare-dns.com/dns-query (doh.ts) */
   DOH_URL?: string
   /** @rbl query timeout in milliseconds; default 1000 */

@@ -11,7 +11,7 @@ import { DohResolver } from './doh'
 import type { Env } from './env'
 import { handleRequest } from './handler'
 import { KvStore } from './kv-store'
-import { linkWaf, warmWaf } from './waf-program'
+import { inspectionBudgetOf, linkWaf, warmWaf } from './waf-program'
 
 // @rbl resolves through DNS-over-HTTPS (doh.ts), one cache per isolate; DOH_URL/DOH_TIMEOUT_MS
 // are applied per request because env is only known there
@@ -19,7 +19,9 @@ const resolver = new DohResolver()
 // persistent collections in the COLLECTIONS KV namespace (kv-store.ts); one store per isolate,
 // which coalesces the writes of one key (KV takes about one per second); bound per request
 const collections = new KvStore()
-const waf = linkWaf(bundle, { resolver, store: collections })
+// the inspection budget per transaction (WAF_INSPECTION_BUDGET; a bad value fails the start)
+const inspectionBudget = inspectionBudgetOf((env as Env).WAF_INSPECTION_BUDGET)
+const waf = linkWaf(bundle, { resolver, store: collections, inspectionBudget })
 // compile the costliest regexes and phrase lists now, within Workers' startup limit, instead of
 // on the first requests (WAF_WARMUP; waf-program.ts). The ops status endpoint reports it.
 warmWaf(waf, (env as Env).WAF_WARMUP)

@@ -1,5 +1,6 @@
 import type { Bundle } from '../bundle/schema'
 import { loadProgram, warmProgram, type LoadOptions, type Program, type WarmReport } from '../engine/index'
+import { DEFAULT_INSPECTION_BUDGET } from '../engine/budget'
 import { TYPICAL_TRAFFIC } from './warm-sample'
 
 /**
@@ -60,4 +61,21 @@ export function warmWaf(waf: LinkedWaf, setting: string | undefined): WarmReport
     waf.warmup = null
   }
   return waf.warmup
+}
+
+/**
+ * The inspection budget per transaction (engine budget.ts), as WAF_INSPECTION_BUDGET says: unset
+ * or empty: DEFAULT_INSPECTION_BUDGET work units; a positive whole number: that many units; "off":
+ * no budget (a request may then cost whatever the rules cost: issue 9's guarantee is gone). A
+ * value that is none of these is refused, so that a typo cannot switch the guard off: the
+ * Worker fails to start and the deployment shows the message.
+ */
+export function inspectionBudgetOf(setting: string | undefined): number {
+  const s = setting === undefined ? '' : setting.trim().toLowerCase()
+  if (s === '') return DEFAULT_INSPECTION_BUDGET
+  if (s === 'off') return Infinity
+  if (/^[1-9]\d*$/.test(s) && Number.isSafeInteger(Number(s))) return Number(s)
+  throw new Error(
+    `WAF_INSPECTION_BUDGET: expected a positive whole number of work units or "off", got ${JSON.stringify(setting)}`,
+  )
 }

@@ -1,7 +1,8 @@
 /**
  * The Worker warms its rule set at isolate start (index.ts -> warmWaf, WAF_WARMUP), in workerd:
  * the ops status endpoint reports what the isolate compiled before its first request, and the
- * requests behave the same with and without the warm-up.
+ * requests behave the same with and without the warm-up. The other start-time setting read from
+ * the module-scope env, WAF_INSPECTION_BUDGET, is checked here too (same isolates).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -60,6 +61,7 @@ beforeAll(async () => {
       { name: 'default', script, host: 'default.test', bindings },
       { name: 'off', script, host: 'off.test', bindings: { ...bindings, WAF_WARMUP: 'off' } },
       { name: 'small', script, host: 'small.test', bindings: { ...bindings, WAF_WARMUP: '70' } },
+      { name: 'tight', script, host: 'tight.test', bindings: { ...bindings, WAF_INSPECTION_BUDGET: '300' } },
     ],
     { originScript: await buildOriginScript() },
   )
@@ -100,5 +102,11 @@ describe('warm-up at isolate start', () => {
       expect(await get(host, '/admin')).toBe(403)
       expect(await get(host, `/?q=${'a'.repeat(40)}&p=beta`)).toBe(200)
     }
+  })
+
+  it('WAF_INSPECTION_BUDGET applies: a tight budget stops inspection fail-closed (413)', async () => {
+    // 300 work units (budget.ts) do not cover the rules of phases 1 and 2 over two arguments
+    expect(await get('tight.test', '/?q=x&p=beta')).toBe(413)
+    expect(await get('default.test', '/?q=x&p=beta')).toBe(200)
   })
 })
