@@ -1,4 +1,4 @@
-import { bytesToBinary } from '../bytes'
+import { scratch, scratchString } from './scratch'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 
@@ -87,7 +87,8 @@ for (let k = 0; k < 64; k++) ALPHABET_CODES[k] = ALPHABET.charCodeAt(k)
 /** t:base64Encode: standard base64 with `=` padding. */
 export function base64Encode(input: string): string {
   const n = input.length
-  const out = new Uint8Array(Math.ceil(n / 3) * 4)
+  const len = Math.ceil(n / 3) * 4
+  const out = scratch(len)
   const A = ALPHABET_CODES
   let j = 0
   let i = 0
@@ -108,5 +109,5 @@ export function base64Encode(input: string): string {
     out[j++] = n - i === 2 ? (A[(b & 15) << 2] ?? 0) : 0x3d
     out[j++] = 0x3d
   }
-  return bytesToBinary(out)
+  return scratchString(len)
 }

@@ -9,11 +9,6 @@ export function isCSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d)
 }
 
-/** ModSecurity's whitespace for removeWhitespace/compressWhitespace: isspace() or NBSP (0xA0). */
-export function isSpaceOrNbsp(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0
-}
-
 /** [0-9A-Fa-f] (ModSecurity's VALID_HEX, also C isxdigit()). */
 export function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
@@ -48,3 +43,10 @@ export function hexByte(hi: number, lo: number): number {
 export function at(s: string, i: number): number {
   return i < s.length ? s.charCodeAt(i) : 0
 }
+
+/** Byte -> its one-char binary string (0..255), for decoders that append single bytes. */
+export const BYTE_CHAR: readonly string[] = (() => {
+  const t: string[] = []
+  for (let c = 0; c < 256; c++) t.push(String.fromCharCode(c))
+  return t
+})()

@@ -1,58 +1,39 @@
-import { scratch, scratchString } from './scratch'
+import { lowercase } from './case'
+
+/**
+ * Whether cmdLine can change the input other than by lowercasing: a NUL, a deleted byte
+ * (`" ' \ ^`), a spacing byte other than SP (`,` `;` HT LF CR), or a SP followed by a spacing
+ * byte, `/` or `(` (a run to collapse, or a space to drop). A lone SP between other bytes, or at
+ * either end, is written back as it was.
+ */
+const STRUCTURAL = /[\0"'\\^,;\t\n\r]| [ ,;\t\n\r/(]/
+const DELETED = /["'\\^]+/g
+/** the spacing runs that are not already one SP (linear: a lone SP fails at once) */
+const SPACING_RUN = /(?: [ ,;\t\n\r]|[,;\t\n\r])[ ,;\t\n\r]*/g
+/**
+ * SP right before `/` or `(`, once runs are collapsed: v2 takes the pending space back. (Not
+ * `[ ,;...]+(?=[/(])` on the raw value: that backtracks through every suffix of a long run.)
+ */
+const SPACE_BEFORE_SLASH = / (?=[/(])/g
 
 /**
  * t:cmdLine (v2 registers it as `cmdline`; names are case-insensitive), as ModSecurity 2.9:
  * processing stops at the first NUL byte (v2 loops over a C string), `\ " ' ^` are deleted,
  * runs of space , ; HT CR LF become one space, a space before `/` or `(` is dropped, every
  * other byte is lowercased (ASCII only).
+ *
+ * v2 does it in one pass that emits a pending space lazily; the same result comes from native
+ * passes in this order: cut at NUL; delete `\ " ' ^` (they never touch the pending space, so
+ * removing them first changes nothing); collapse spacing runs to one SP; drop a SP followed by
+ * `/` or `(`; ASCII-lowercase (no deleted or spacing byte is a letter).
  */
 export function cmdLine(input: string): string {
-  const n = input.length
-  // most values contain nothing cmdLine changes: answer them without building a copy
-  let f = 0
-  while (f < n && !CHANGES[input.charCodeAt(f) & 0xff]) f++
-  if (f === n) return input
-  const out = scratch(n + 1)
-  let j = 0
-  // A space is emitted lazily: v2 writes it and takes it back when `/` or `(` follows.
-  let space = false
-  for (let i = 0; i < n; i++) {
-    const c = input.charCodeAt(i) & 0xff
-    if (c === 0) break
-    switch (c) {
-      case 0x22: // "
-      case 0x27: // '
-      case 0x5c: // \
-      case 0x5e: // ^
-        break
-      case 0x20:
-      case 0x2c: // ,
-      case 0x3b: // ;
-      case 0x09:
-      case 0x0d:
-      case 0x0a:
-        space = true
-        break
-      case 0x2f: // /
-      case 0x28: // (
-        space = false
-        out[j++] = c
-        break
-      default:
-        if (space) out[j++] = 0x20
-        space = false
-        out[j++] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c
-    }
-  }
-  if (space) out[j++] = 0x20
-  const s = scratchString(j)
-  return s === input ? input : s
+  if (!STRUCTURAL.test(input)) return lowercase(input)
+  const nul = input.indexOf('\0')
+  const s = (nul < 0 ? input : input.slice(0, nul))
+    .replace(DELETED, '')
+    .replace(SPACING_RUN, ' ')
+    .replace(SPACE_BEFORE_SLASH, '')
+  const out = lowercase(s)
+  return out === input ? input : out
 }
-
-/** Bytes that can make cmdLine's output differ from its input (NUL, deleted, spacing, A-Z). */
-const CHANGES = (() => {
-  const t = new Uint8Array(256)
-  for (const c of [0x00, 0x22, 0x27, 0x5c, 0x5e, 0x20, 0x2c, 0x3b, 0x09, 0x0d, 0x0a]) t[c] = 1
-  for (let c = 0x41; c <= 0x5a; c++) t[c] = 1
-  return t
-})()

@@ -4,10 +4,23 @@
  * (16 / 20 bytes), like v2's t:md5 / t:sha1; CRS follows them with t:hexEncode.
  */
 
-/** Message bytes + padding, as 32-bit words (little- or big-endian). */
-function padWords(s: string, bigEndian: boolean): Int32Array {
+/**
+ * Reused between calls (one synchronous call at a time; grows, never shrinks): typed arrays over
+ * 64 bytes are off-heap allocations, dearer than hashing a short value.
+ */
+let WORDS = new Int32Array(256)
+const SHA1_SCHEDULE = new Int32Array(80)
+
+/**
+ * Message bytes + padding, as 32-bit words (little- or big-endian), in WORDS; returns the
+ * number of words (a multiple of 16).
+ */
+function padWords(s: string, bigEndian: boolean): number {
   const n = s.length
-  const words = new Int32Array((((n + 8) >>> 6) + 1) * 16)
+  const count = (((n + 8) >>> 6) + 1) * 16
+  if (WORDS.length < count) WORDS = new Int32Array(Math.max(count, 2 * WORDS.length))
+  const words = WORDS
+  words.fill(0, 0, count)
   for (let i = 0; i < n; i++) {
     const shift = bigEndian ? 24 - (i & 3) * 8 : (i & 3) * 8
     words[i >> 2] = (words[i >> 2] ?? 0) | ((s.charCodeAt(i) & 0xff) << shift)
@@ -16,7 +29,7 @@ function padWords(s: string, bigEndian: boolean): Int32Array {
   words[n >> 2] = (words[n >> 2] ?? 0) | (0x80 << shift)
   const bitsLo = (n << 3) | 0
   const bitsHi = Math.floor(n / 0x20000000) | 0
-  const last = words.length - 1
+  const last = count - 1
   if (bigEndian) {
     words[last - 1] = bitsHi
     words[last] = bitsLo
@@ -24,7 +37,7 @@ function padWords(s: string, bigEndian: boolean): Int32Array {
     words[last - 1] = bitsLo
     words[last] = bitsHi
   }
-  return words
+  return count
 }
 
 function wordsToBinary(words: number[], bigEndian: boolean): string {
@@ -43,12 +56,13 @@ for (let i = 0; i < 64; i++) MD5_K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 0
 
 /** t:md5: the 16-byte MD5 digest (RFC 1321). */
 export function md5(input: string): string {
-  const w = padWords(input, false)
+  const count = padWords(input, false)
+  const w = WORDS
   let a0 = 0x67452301
   let b0 = 0xefcdab89 | 0
   let c0 = 0x98badcfe | 0
   let d0 = 0x10325476
-  for (let off = 0; off < w.length; off += 16) {
+  for (let off = 0; off < count; off += 16) {
     let a = a0
     let b = b0
     let c = c0
@@ -86,14 +100,15 @@ export function md5(input: string): string {
 
 /** t:sha1: the 20-byte SHA-1 digest (FIPS 180-4). */
 export function sha1(input: string): string {
-  const w = padWords(input, true)
-  const m = new Int32Array(80)
+  const count = padWords(input, true)
+  const w = WORDS
+  const m = SHA1_SCHEDULE
   let h0 = 0x67452301
   let h1 = 0xefcdab89 | 0
   let h2 = 0x98badcfe | 0
   let h3 = 0x10325476
   let h4 = 0xc3d2e1f0 | 0
-  for (let off = 0; off < w.length; off += 16) {
+  for (let off = 0; off < count; off += 16) {
     for (let t = 0; t < 16; t++) m[t] = w[off + t] ?? 0
     for (let t = 16; t < 80; t++) {
       const x = (m[t - 3] ?? 0) ^ (m[t - 8] ?? 0) ^ (m[t - 14] ?? 0) ^ (m[t - 16] ?? 0)

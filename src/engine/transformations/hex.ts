@@ -1,4 +1,4 @@
-import { bytesToBinary } from '../bytes'
+import { scratch, scratchString } from './scratch'
 import { at, hexByte, isHex } from './chars'
 
 const HEX_DIGITS = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102])
@@ -6,13 +6,13 @@ const HEX_DIGITS = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 9
 /** t:hexEncode: every byte -> two lowercase hex digits. */
 export function hexEncode(input: string): string {
   const n = input.length
-  const out = new Uint8Array(n * 2)
+  const out = scratch(n * 2)
   for (let i = 0; i < n; i++) {
     const c = input.charCodeAt(i)
     out[2 * i] = HEX_DIGITS[(c >> 4) & 15] ?? 0
     out[2 * i + 1] = HEX_DIGITS[c & 15] ?? 0
   }
-  return bytesToBinary(out)
+  return scratchString(n * 2)
 }
 
 /**
@@ -21,9 +21,9 @@ export function hexEncode(input: string): string {
  */
 export function hexDecode(input: string): string {
   const m = input.length >> 1
-  const out = new Uint8Array(m)
+  const out = scratch(m)
   for (let k = 0; k < m; k++) out[k] = hexByte(input.charCodeAt(2 * k), input.charCodeAt(2 * k + 1))
-  return bytesToBinary(out)
+  return scratchString(m)
 }
 
 /**

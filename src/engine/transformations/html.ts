@@ -1,4 +1,4 @@
-import { isAlnum, isDigit, isHex } from './chars'
+import { BYTE_CHAR, isAlnum, isDigit, isHex } from './chars'
 
 /**
  * strtol(digits, NULL, base) cast to unsigned char: the value saturates at LONG_MAX
@@ -38,79 +38,72 @@ function nameIs(s: string, from: number, to: number, name: string): boolean {
   return true
 }
 
+/** The byte of the named entity s[from, to), or -1 (v2 knows only these five). */
+function namedEntity(s: string, from: number, to: number): number {
+  if (nameIs(s, from, to, 'quot')) return 0x22
+  if (nameIs(s, from, to, 'amp')) return 0x26
+  if (nameIs(s, from, to, 'lt')) return 0x3c
+  if (nameIs(s, from, to, 'gt')) return 0x3e
+  if (nameIs(s, from, to, 'nbsp')) return 0xa0
+  return -1
+}
+
 /**
  * t:htmlEntityDecode as ModSecurity 2.9: `&#DDD;`, `&#xHH;` (`x` or `X`) become one byte (the
  * low byte of the number; the `;` is optional), and only the named entities quot, amp, lt, gt
  * and nbsp (case-insensitive, `;` optional) are known: nbsp becomes 0xA0. Anything else is
- * copied unchanged.
+ * copied unchanged: v2 copies `&`, `&#`, `&#x` or `&name` as they are and goes on after them.
+ * Jumps from `&` to `&` with indexOf; the output is the slices between decoded entities.
  */
 export function htmlEntityDecode(input: string): string {
   const n = input.length
   let i = input.indexOf('&')
   if (i < 0) return input
-  let out = input.slice(0, i)
-  let changed = false
-  while (i < n) {
-    const c = input.charCodeAt(i)
-    let copy = 1
-    if (c === 0x26 && i + 1 < n) {
-      let j = i + 1
+  let out = ''
+  let start = 0
+  while (i >= 0) {
+    let b = -1
+    let j = i + 1 // the end of what was read
+    let skip = 1 // bytes copied unexamined when nothing is decoded
+    if (j < n) {
       if (input.charCodeAt(j) === 0x23) {
         // numeric entity
-        copy = 2
+        skip = 2
         if (j + 1 < n) {
           j++
           const x = input.charCodeAt(j)
           if (x === 0x78 || x === 0x58) {
-            copy = 3
+            skip = 3
             if (j + 1 < n) {
               j++
               const k = j
               while (j < n && isHex(input.charCodeAt(j))) j++
-              if (j > k) {
-                out += String.fromCharCode(strtolLowByte(input, k, j, 16))
-                changed = true
-                i = j < n && input.charCodeAt(j) === 0x3b ? j + 1 : j
-                continue
-              }
+              if (j > k) b = strtolLowByte(input, k, j, 16)
             }
           } else {
             const k = j
             while (j < n && isDigit(input.charCodeAt(j))) j++
-            if (j > k) {
-              out += String.fromCharCode(strtolLowByte(input, k, j, 10))
-              changed = true
-              i = j < n && input.charCodeAt(j) === 0x3b ? j + 1 : j
-              continue
-            }
+            if (j > k) b = strtolLowByte(input, k, j, 10)
           }
         }
       } else {
         const k = j
         while (j < n && isAlnum(input.charCodeAt(j))) j++
         if (j > k) {
-          let b = -1
-          if (nameIs(input, k, j, 'quot')) b = 0x22
-          else if (nameIs(input, k, j, 'amp')) b = 0x26
-          else if (nameIs(input, k, j, 'lt')) b = 0x3c
-          else if (nameIs(input, k, j, 'gt')) b = 0x3e
-          else if (nameIs(input, k, j, 'nbsp')) b = 0xa0
-          if (b >= 0) {
-            out += String.fromCharCode(b)
-            changed = true
-            i = j < n && input.charCodeAt(j) === 0x3b ? j + 1 : j
-            continue
-          }
-          copy = j - k + 1 // unknown entity: copy "&name" as is
+          b = namedEntity(input, k, j)
+          skip = j - k + 1 // unknown entity: "&name" is copied as is
         }
       }
     }
-    // copy `copy` bytes, then look for the next `&`
-    const end = Math.min(i + copy, n)
-    const next = input.indexOf('&', end)
-    const stop = next < 0 ? n : next
-    out += input.slice(i, stop)
-    i = stop
+    if (b < 0) {
+      i = input.indexOf('&', i + skip)
+      continue
+    }
+    out += input.slice(start, i)
+    out += BYTE_CHAR[b] ?? ''
+    start = j < n && input.charCodeAt(j) === 0x3b ? j + 1 : j
+    i = input.indexOf('&', start)
   }
-  return changed ? out : input
+  if (start === 0) return input
+  return out + input.slice(start)
 }

@@ -1,4 +1,4 @@
-import { bytesToBinary } from '../bytes'
+import { scratch, scratchString } from './scratch'
 
 /** Parity of all 8 bits of a byte: 1 when the number of set bits is odd. */
 function parity8(c: number): number {
@@ -29,9 +29,9 @@ function mapBytes(input: string, table: Uint8Array): string {
     if (table[c] !== c) break
   }
   if (i === n) return input
-  const out = new Uint8Array(n)
+  const out = scratch(n)
   for (let k = 0; k < n; k++) out[k] = table[input.charCodeAt(k) & 0xff] ?? 0
-  return bytesToBinary(out)
+  return scratchString(n)
 }
 
 /** t:parityEven7bit: sets bit 7 so that the byte has even parity (v2: parity over 8 bits). */

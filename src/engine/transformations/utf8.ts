@@ -1,6 +1,7 @@
 import { at } from './chars'
 
 const HEX = '0123456789abcdef'
+const NUL_OR_NON_ASCII = /[^\x01-\x7f]/
 
 /** `%u` + code point in lowercase hex, zero-padded to at least 4 digits (longer ones unpadded). */
 function percentU(cp: number): string {
@@ -26,14 +27,11 @@ function percentU(cp: number): string {
  * Bytes past the end read as NUL (v2 works on NUL-terminated copies), which ends a sequence.
  */
 export function utf8toUnicode(input: string): string {
-  const n = input.length
-  let i = 0
   // fast path: nothing to do for pure ASCII without NUL
-  for (; i < n; i++) {
-    const c = input.charCodeAt(i)
-    if (c === 0 || c >= 0x80) break
-  }
-  if (i === n) return input
+  const first = input.search(NUL_OR_NON_ASCII)
+  if (first < 0) return input
+  const n = input.length
+  let i = first
   let out = input.slice(0, i)
   while (i < n) {
     const c = input.charCodeAt(i)

@@ -1,43 +1,26 @@
-import { isCSpace, isSpaceOrNbsp } from './chars'
+import { isCSpace } from './chars'
+
+// ModSecurity's whitespace for removeWhitespace/compressWhitespace: C isspace() (HT LF VT FF CR
+// SP) or NBSP (0xA0). Precompiled; String.prototype.replace with a global regex builds its result
+// natively (no per-byte JS work), and on a binary string \xa0 is the byte 0xA0.
+const SPACE = /[\t-\r \xa0]/
+const SPACE_RUNS = /[\t-\r \xa0]+/g
+/** whitespace other than SP: compressWhitespace turns it into SP */
+const OTHER_SPACE = /[\t-\r\xa0]/
 
 /**
  * t:compressWhitespace: every run of whitespace (C isspace(): HT LF VT FF CR SP, plus NBSP 0xA0)
  * becomes one space, at the ends too.
  */
 export function compressWhitespace(input: string): string {
-  const n = input.length
-  let out = ''
-  let start = 0
-  let changed = false
-  for (let i = 0; i < n;) {
-    const c = input.charCodeAt(i)
-    if (!isSpaceOrNbsp(c)) {
-      i++
-      continue
-    }
-    let j = i + 1
-    while (j < n && isSpaceOrNbsp(input.charCodeAt(j))) j++
-    if (j - i > 1 || c !== 0x20) changed = true
-    out += input.slice(start, i) + ' '
-    i = j
-    start = j
-  }
-  if (!changed) return input
-  return out + input.slice(start)
+  // unchanged unless some whitespace is not SP or two whitespace bytes are adjacent
+  if (!OTHER_SPACE.test(input) && input.indexOf('  ') < 0) return input
+  return input.replace(SPACE_RUNS, ' ')
 }
 
 /** t:removeWhitespace: removes every HT LF VT FF CR SP and NBSP (0xA0) byte. */
 export function removeWhitespace(input: string): string {
-  const n = input.length
-  let out = ''
-  let start = 0
-  for (let i = 0; i < n; i++) {
-    if (!isSpaceOrNbsp(input.charCodeAt(i))) continue
-    out += input.slice(start, i)
-    start = i + 1
-  }
-  if (start === 0) return input
-  return out + input.slice(start)
+  return SPACE.test(input) ? input.replace(SPACE_RUNS, '') : input
 }
 
 /** t:trimLeft: removes leading C isspace() bytes (HT LF VT FF CR SP; not NBSP). */
