@@ -9,6 +9,7 @@ import {
   S_DATA,
   S_DOCTYPE,
   S_EOF,
+  scanWhile,
 } from './html5-state'
 
 /** libinjection's HTML5 tokenizer: comments, <!DOCTYPE>, CDATA, <? ?> and <% %>. */
@@ -52,16 +53,22 @@ export function markupDeclarationOpen(h: Html5State): number {
   const s = h.s
   const p = h.pos
   const remaining = h.len - p
-  if (remaining >= 7 && startsWithIgnoreCase(s, p, 'DOCTYPE')) return h.go(S_DOCTYPE)
+  if (remaining >= 7 && startsWithIgnoreCase(s, p, 'DOCTYPE')) {
+    h.state = S_DOCTYPE
+    return doctype(h)
+  }
   if (remaining >= 7 && s.startsWith('[CDATA[', p)) {
     h.pos += 7
-    return h.go(S_CDATA)
+    h.state = S_CDATA
+    return cdata(h)
   }
   if (remaining >= 2 && s.charCodeAt(p) === 0x2d && s.charCodeAt(p + 1) === 0x2d) {
     h.pos += 2
-    return h.go(S_COMMENT)
+    h.state = S_COMMENT
+    return comment(h)
   }
-  return h.go(S_BOGUS_COMMENT)
+  h.state = S_BOGUS_COMMENT
+  return bogusComment(h)
 }
 
 /** <!-- ... ends at "-->" or "-!>" (NULs allowed after the first '-'), or at the end */
@@ -72,28 +79,28 @@ export function comment(h: Html5State): number {
   let from = start
   for (;;) {
     const dash = s.indexOf('-', from)
-    if (dash < 0 || dash > len - 3) break
-    let off = 1
-    while (dash + off < len && s.charCodeAt(dash + off) === 0) off++
-    if (dash + off === len) break
-    let c = s.charCodeAt(dash + off)
-    if (c !== 0x2d && c !== 0x21) {
-      from = dash + 1
-      continue
+    if (dash < 0 || dash > len - 3) return commentToEnd(h, start)
+    const p = scanWhile(s, dash + 1, len, NUL)
+    if (p === len) return commentToEnd(h, start)
+    const c = s.charCodeAt(p)
+    if (c === 0x2d || c === 0x21) {
+      if (p + 1 === len) return commentToEnd(h, start)
+      if (s.charCodeAt(p + 1) === 0x3e) {
+        h.pos = p + 2
+        h.state = S_DATA
+        return h.token(H5_TAG_COMMENT, start, dash - start)
+      }
     }
-    off += 1
-    if (dash + off === len) break
-    c = s.charCodeAt(dash + off)
-    if (c !== 0x3e) {
-      from = dash + 1
-      continue
-    }
-    h.pos = dash + off + 1
-    h.state = S_DATA
-    return h.token(H5_TAG_COMMENT, start, dash - start)
+    from = dash + 1
   }
+}
+
+const NUL = new Uint8Array(256)
+NUL[0] = 1
+
+function commentToEnd(h: Html5State, start: number): number {
   h.state = S_EOF
-  return h.token(H5_TAG_COMMENT, start, len - start)
+  return h.token(H5_TAG_COMMENT, start, h.len - start)
 }
 
 /** <![CDATA[ ... ]]> is text */

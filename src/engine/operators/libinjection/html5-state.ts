@@ -59,6 +59,38 @@ export function isWhite(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0
 }
 
+/** Byte sets for scanUntil(): where a tag name, an attribute name, an unquoted value ends. */
+export const TAG_NAME_END = new Uint8Array(256) // whitespace (not NUL: allowed in tag names), / >
+export const ATTR_NAME_END = new Uint8Array(256) // whitespace and NUL, / = >
+export const VALUE_END = new Uint8Array(256) // whitespace and NUL, >
+export const WHITE_OR_NUL = new Uint8Array(256)
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) {
+  TAG_NAME_END[c] = ATTR_NAME_END[c] = VALUE_END[c] = WHITE_OR_NUL[c] = 1
+}
+ATTR_NAME_END[0] = VALUE_END[0] = WHITE_OR_NUL[0] = 1
+TAG_NAME_END[0x2f] = TAG_NAME_END[0x3e] = 1
+ATTR_NAME_END[0x2f] = ATTR_NAME_END[0x3d] = ATTR_NAME_END[0x3e] = 1
+VALUE_END[0x3e] = 1
+
+/*
+ * Scans over the input are small functions that return an index: a long run is then scanned by
+ * a loop with nothing after it but the return, which V8 can replace on the stack (OSR) without
+ * leaving code that has never run after the loop (V8 keeps such OSR code when it bails out after
+ * the loop, and re-enters and leaves it on every later call: measured on Node 20).
+ */
+
+/** first i in [from, to) with set[s[i]] = 1, or `to` */
+export function scanUntil(s: string, from: number, to: number, set: Uint8Array): number {
+  while (from < to && set[s.charCodeAt(from)] !== 1) from++
+  return from
+}
+
+/** first i in [from, to) with set[s[i]] != 1, or `to` */
+export function scanWhile(s: string, from: number, to: number, set: Uint8Array): number {
+  while (from < to && set[s.charCodeAt(from)] === 1) from++
+  return from
+}
+
 export function isAlpha(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
 }
@@ -92,11 +124,10 @@ export class Html5State {
    * the EOF marker, as in libinjection), or -1 at the end.
    */
   skipWhite(): number {
-    while (this.pos < this.len) {
-      const c = this.s.charCodeAt(this.pos)
-      if (c === 0 || c === 0x20 || (c >= 0x09 && c <= 0x0d)) this.pos += 1
-      else return c >= 0x80 ? c - 0x100 : c
-    }
-    return -1
+    const p = scanWhile(this.s, this.pos, this.len, WHITE_OR_NUL)
+    this.pos = p
+    if (p >= this.len) return -1
+    const c = this.s.charCodeAt(p)
+    return c >= 0x80 ? c - 0x100 : c
   }
 }

@@ -1,5 +1,4 @@
 import {
-  CONTINUE,
   H5_ATTR_NAME,
   H5_ATTR_VALUE,
   H5_DATA_TEXT,
@@ -8,6 +7,7 @@ import {
   H5_TAG_NAME_OPEN,
   H5_TAG_NAME_SELFCLOSE,
   type Html5State,
+  ATTR_NAME_END,
   isAlpha,
   isWhite,
   S_AFTER_ATTR_NAME,
@@ -29,24 +29,32 @@ import {
   S_VALUE_DOUBLE_QUOTE,
   S_VALUE_NO_QUOTE,
   S_VALUE_SINGLE_QUOTE,
+  scanUntil,
   STOP,
+  TAG_NAME_END,
+  VALUE_END,
 } from './html5-state'
+import { bogusComment, bogusComment2, markupDeclarationOpen } from './html5-markup'
 
 /**
  * libinjection's HTML5 tokenizer: the text, tag and attribute states. Each returns STOP, TOKEN
- * (h.token* set) or CONTINUE (h.state set to the state to run next).
+ * (h.token* set) or CONTINUE (h.state set to the state to run next). A state that always moves
+ * on to a state that does not lead back to it without a CONTINUE calls it directly (as the C
+ * code does): fewer rounds of h5Next's loop per token, and a bounded call depth (the cycles,
+ * such as "/" between attributes, still go through CONTINUE).
  */
 
 export function data(h: Html5State): number {
   const start = h.pos
-  const lt = h.s.indexOf('<', start)
+  // a '<' right here is common in adversarial input ("<<<<"): no search call for it
+  const lt = start < h.len && h.s.charCodeAt(start) === 0x3c ? start : h.s.indexOf('<', start)
   if (lt < 0) {
     h.state = S_EOF
     return h.len === start ? STOP : h.token(H5_DATA_TEXT, start, h.len - start)
   }
   h.pos = lt + 1
   h.state = S_TAG_OPEN
-  return lt === start ? CONTINUE : h.token(H5_DATA_TEXT, start, lt - start)
+  return lt === start ? tagOpen(h) : h.token(H5_DATA_TEXT, start, lt - start)
 }
 
 export function tagOpen(h: Html5State): number {
@@ -54,22 +62,29 @@ export function tagOpen(h: Html5State): number {
   const c = h.s.charCodeAt(h.pos)
   if (c === 0x21) {
     h.pos += 1
-    return h.go(S_MARKUP_DECLARATION_OPEN) // <!
+    h.state = S_MARKUP_DECLARATION_OPEN // <!
+    return markupDeclarationOpen(h)
   }
   if (c === 0x2f) {
     h.pos += 1
     h.isClose = true
-    return h.go(S_END_TAG_OPEN) // </
+    h.state = S_END_TAG_OPEN // </
+    return endTagOpen(h)
   }
   if (c === 0x3f) {
     h.pos += 1
-    return h.go(S_BOGUS_COMMENT) // <?
+    h.state = S_BOGUS_COMMENT // <?
+    return bogusComment(h)
   }
   if (c === 0x25) {
     h.pos += 1
-    return h.go(S_BOGUS_COMMENT2) // <% (IE, old Safari)
+    h.state = S_BOGUS_COMMENT2 // <% (IE, old Safari)
+    return bogusComment2(h)
   }
-  if (isAlpha(c) || c === 0) return h.go(S_TAG_NAME) // NUL: IE ignores it
+  if (isAlpha(c) || c === 0) {
+    h.state = S_TAG_NAME // NUL: IE ignores it
+    return tagName(h)
+  }
   if (h.pos === 0) return h.go(S_DATA)
   h.state = S_DATA
   return h.token(H5_DATA_TEXT, h.pos - 1, 1) // the '<' is text
@@ -79,40 +94,43 @@ export function endTagOpen(h: Html5State): number {
   if (h.pos >= h.len) return STOP
   const c = h.s.charCodeAt(h.pos)
   if (c === 0x3e) return h.go(S_DATA)
-  if (isAlpha(c)) return h.go(S_TAG_NAME)
+  if (isAlpha(c)) {
+    h.state = S_TAG_NAME
+    return tagName(h)
+  }
   h.isClose = false
-  return h.go(S_BOGUS_COMMENT)
+  h.state = S_BOGUS_COMMENT
+  return bogusComment(h)
 }
 
 export function tagName(h: Html5State): number {
   const start = h.pos
-  for (let p = start; p < h.len; p++) {
-    const c = h.s.charCodeAt(p)
-    if (c === 0) continue // NULs are allowed in tag names
-    if (isWhite(c)) {
-      h.pos = p + 1
-      h.state = S_BEFORE_ATTR_NAME
-      return h.token(H5_TAG_NAME_OPEN, start, p - start)
-    }
-    if (c === 0x2f) {
-      h.pos = p + 1
-      h.state = S_SELF_CLOSING
-      return h.token(H5_TAG_NAME_OPEN, start, p - start)
-    }
-    if (c === 0x3e) {
-      if (h.isClose) {
-        h.pos = p + 1
-        h.isClose = false
-        h.state = S_DATA
-        return h.token(H5_TAG_CLOSE, start, p - start)
-      }
-      h.pos = p
-      h.state = S_TAG_NAME_CLOSE
-      return h.token(H5_TAG_NAME_OPEN, start, p - start)
-    }
+  const p = scanUntil(h.s, start, h.len, TAG_NAME_END) // NULs are allowed in tag names
+  if (p >= h.len) {
+    h.state = S_EOF
+    return h.token(H5_TAG_NAME_OPEN, start, h.len - start)
   }
-  h.state = S_EOF
-  return h.token(H5_TAG_NAME_OPEN, start, h.len - start)
+  const c = h.s.charCodeAt(p)
+  if (c === 0x2f) {
+    h.pos = p + 1
+    h.state = S_SELF_CLOSING
+    return h.token(H5_TAG_NAME_OPEN, start, p - start)
+  }
+  if (c === 0x3e) {
+    if (h.isClose) {
+      h.pos = p + 1
+      h.isClose = false
+      h.state = S_DATA
+      return h.token(H5_TAG_CLOSE, start, p - start)
+    }
+    h.pos = p
+    h.state = S_TAG_NAME_CLOSE
+    return h.token(H5_TAG_NAME_OPEN, start, p - start)
+  }
+  // whitespace
+  h.pos = p + 1
+  h.state = S_BEFORE_ATTR_NAME
+  return h.token(H5_TAG_NAME_OPEN, start, p - start)
 }
 
 export function beforeAttrName(h: Html5State): number {
@@ -127,31 +145,34 @@ export function beforeAttrName(h: Html5State): number {
     h.pos += 1
     return h.token(H5_TAG_NAME_CLOSE, h.pos - 1, 1)
   }
-  return h.go(S_ATTR_NAME)
+  h.state = S_ATTR_NAME
+  return attrName(h)
 }
 
 export function attrName(h: Html5State): number {
   const start = h.pos
-  for (let p = start + 1; p < h.len; p++) {
-    const c = h.s.charCodeAt(p)
-    if (isWhite(c)) {
-      h.state = S_AFTER_ATTR_NAME
-      h.pos = p + 1
-    } else if (c === 0x2f) {
-      h.state = S_SELF_CLOSING
-      h.pos = p + 1
-    } else if (c === 0x3d) {
-      h.state = S_BEFORE_ATTR_VALUE
-      h.pos = p + 1
-    } else if (c === 0x3e) {
-      h.state = S_TAG_NAME_CLOSE
-      h.pos = p
-    } else continue
-    return h.token(H5_ATTR_NAME, start, p - start)
+  const p = scanUntil(h.s, start + 1, h.len, ATTR_NAME_END)
+  if (p >= h.len) {
+    h.state = S_EOF
+    h.pos = h.len
+    return h.token(H5_ATTR_NAME, start, h.len - start)
   }
-  h.state = S_EOF
-  h.pos = h.len
-  return h.token(H5_ATTR_NAME, start, h.len - start)
+  const c = h.s.charCodeAt(p)
+  if (c === 0x2f) {
+    h.state = S_SELF_CLOSING
+    h.pos = p + 1
+  } else if (c === 0x3d) {
+    h.state = S_BEFORE_ATTR_VALUE
+    h.pos = p + 1
+  } else if (c === 0x3e) {
+    h.state = S_TAG_NAME_CLOSE
+    h.pos = p
+  } else {
+    // whitespace or NUL
+    h.state = S_AFTER_ATTR_NAME
+    h.pos = p + 1
+  }
+  return h.token(H5_ATTR_NAME, start, p - start)
 }
 
 export function afterAttrName(h: Html5State): number {
@@ -163,10 +184,15 @@ export function afterAttrName(h: Html5State): number {
   }
   if (c === 0x3d) {
     h.pos += 1
-    return h.go(S_BEFORE_ATTR_VALUE)
+    h.state = S_BEFORE_ATTR_VALUE
+    return beforeAttrValue(h)
   }
-  if (c === 0x3e) return h.go(S_TAG_NAME_CLOSE)
-  return h.go(S_ATTR_NAME)
+  if (c === 0x3e) {
+    h.state = S_TAG_NAME_CLOSE
+    return tagNameClose(h)
+  }
+  h.state = S_ATTR_NAME
+  return attrName(h)
 }
 
 export function beforeAttrValue(h: Html5State): number {
@@ -175,17 +201,29 @@ export function beforeAttrValue(h: Html5State): number {
     h.state = S_EOF
     return STOP
   }
-  if (c === 0x22) return h.go(S_VALUE_DOUBLE_QUOTE)
-  if (c === 0x27) return h.go(S_VALUE_SINGLE_QUOTE)
-  if (c === 0x60) return h.go(S_VALUE_BACK_QUOTE) // IE
-  return h.go(S_VALUE_NO_QUOTE)
+  if (c === 0x22) {
+    h.state = S_VALUE_DOUBLE_QUOTE
+    return quotedValue(h, '"')
+  }
+  if (c === 0x27) {
+    h.state = S_VALUE_SINGLE_QUOTE
+    return quotedValue(h, "'")
+  }
+  if (c === 0x60) {
+    h.state = S_VALUE_BACK_QUOTE // IE
+    return quotedValue(h, '`')
+  }
+  h.state = S_VALUE_NO_QUOTE
+  return unquotedValue(h)
 }
 
 export function quotedValue(h: Html5State, quote: string): number {
   // skip the opening quote, except when the input starts inside the value
   if (h.pos > 0) h.pos += 1
   const start = h.pos
-  const end = h.s.indexOf(quote, start)
+  // an empty value ("") is common: no search call for it
+  const end =
+    start < h.len && h.s.charCodeAt(start) === quote.charCodeAt(0) ? start : h.s.indexOf(quote, start)
   if (end < 0) {
     h.state = S_EOF
     return h.token(H5_ATTR_VALUE, start, h.len - start)
@@ -197,21 +235,20 @@ export function quotedValue(h: Html5State, quote: string): number {
 
 export function unquotedValue(h: Html5State): number {
   const start = h.pos
-  for (let p = start; p < h.len; p++) {
-    const c = h.s.charCodeAt(p)
-    if (isWhite(c)) {
-      h.pos = p + 1
-      h.state = S_BEFORE_ATTR_NAME
-      return h.token(H5_ATTR_VALUE, start, p - start)
-    }
-    if (c === 0x3e) {
-      h.pos = p
-      h.state = S_TAG_NAME_CLOSE
-      return h.token(H5_ATTR_VALUE, start, p - start)
-    }
+  const p = scanUntil(h.s, start, h.len, VALUE_END)
+  if (p >= h.len) {
+    h.state = S_EOF
+    return h.token(H5_ATTR_VALUE, start, h.len - start)
   }
-  h.state = S_EOF
-  return h.token(H5_ATTR_VALUE, start, h.len - start)
+  if (h.s.charCodeAt(p) === 0x3e) {
+    h.pos = p
+    h.state = S_TAG_NAME_CLOSE
+  } else {
+    // whitespace or NUL
+    h.pos = p + 1
+    h.state = S_BEFORE_ATTR_NAME
+  }
+  return h.token(H5_ATTR_VALUE, start, p - start)
 }
 
 export function afterValueQuoted(h: Html5State): number {

@@ -15,7 +15,6 @@ import {
 } from './html5-tags'
 import { bogusComment, bogusComment2, cdata, comment, doctype, markupDeclarationOpen } from './html5-markup'
 import {
-  CONTINUE,
   H5_DATA_TEXT,
   H5_START_VALUE_BACK_QUOTE,
   H5_START_VALUE_DOUBLE_QUOTE,
@@ -80,7 +79,8 @@ export function h5Init(h: Html5State, s: string, start: number): void {
 export function h5Next(h: Html5State): boolean {
   for (;;) {
     const r = step(h)
-    if (r !== CONTINUE) return r === TOKEN
+    if (r === TOKEN) return true
+    if (r === STOP) return false
   }
 }
 

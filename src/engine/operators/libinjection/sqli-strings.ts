@@ -1,4 +1,4 @@
-import { ALPHA, find2, MONEY_NUM, span, VAR_STOP, WORD_STOP } from './sqli-chars'
+import { ALPHA, find2, MONEY_NUM, skipNotIn, span, VAR_STOP, WORD_STOP } from './sqli-chars'
 import { lookupWord } from './sqli-keywords'
 import {
   T_BAREWORD,
@@ -18,9 +18,13 @@ import {
 
 /** an odd number of backslashes ends at `end` (going back no further than `start`) */
 export function backslashEscaped(s: string, end: number, start: number): boolean {
-  let i = end
-  while (i >= start && s.charCodeAt(i) === 0x5c) i--
-  return ((end - i) & 1) === 1
+  return ((end - backslashesBefore(s, end, start)) & 1) === 1
+}
+
+/** last i <= end (and >= start - 1) with s[i] not a backslash, or start - 1 */
+function backslashesBefore(s: string, end: number, start: number): number {
+  while (end >= start && s.charCodeAt(end) === 0x5c) end--
+  return end
 }
 
 /**
@@ -137,21 +141,17 @@ export function parseBword(st: SqliState): number {
 export function parseWord(st: SqliState): number {
   const p = st.pos
   const s = st.s
-  let end = p
-  while (end < st.slen && WORD_STOP[s.charCodeAt(end)] !== 1) end++
+  const end = scanWord(s, p, st.slen)
   const wlen = end - p
   const t = st.current
   t.assign(T_BAREWORD, p, s, p, wlen)
   // "SELECT.1", "SELECT`x`": a keyword before '.' or '`' is a token of its own
-  for (let i = 0; i < t.len; i++) {
-    const c = s.charCodeAt(p + i)
-    if (c === 0x2e || c === 0x60) {
-      const type = lookupWord(s, p, i)
-      if (type !== T_NONE && type !== T_BAREWORD) {
-        t.clear()
-        t.assign(type, p, s, p, i)
-        return p + i
-      }
+  const stop = p + t.len
+  for (let d = wordDot; d >= 0 && d < stop; d = skipNotIn(s, d + 1, stop, DOT_TICK)) {
+    const type = lookupWord(s, p, d - p)
+    if (type !== T_NONE && type !== T_BAREWORD) {
+      t.assign(type, p, s, p, d - p)
+      return d
     }
   }
   if (wlen < 32) {
@@ -165,7 +165,7 @@ export function parseWord(st: SqliState): number {
 export function parseTick(st: SqliState): number {
   const end = parseStringCore(st, st.pos, st.current, '`', 1)
   const t = st.current
-  t.type = lookupWord(t.val, 0, t.len) === T_FUNCTION ? T_FUNCTION : T_BAREWORD
+  t.type = lookupWord(t.src, t.off, t.len) === T_FUNCTION ? T_FUNCTION : T_BAREWORD
   return end
 }
 
@@ -184,8 +184,7 @@ export function parseVar(st: SqliState): number {
       return end
     }
   }
-  let end = p
-  while (end < slen && VAR_STOP[s.charCodeAt(end)] !== 1) end++
+  const end = skipNotIn(s, p, slen, VAR_STOP)
   st.current.assign(T_VARIABLE, p, s, p, end - p)
   return end
 }
@@ -197,7 +196,7 @@ export function parseMoney(st: SqliState): number {
   const slen = st.slen
   const t = st.current
   if (p + 1 === slen) {
-    t.assignChar(T_BAREWORD, p, '$')
+    t.assignChar(T_BAREWORD, p, s)
     return slen
   }
   let n = span(s, p + 1, slen, MONEY_NUM)
@@ -216,19 +215,14 @@ export function parseMoney(st: SqliState): number {
   }
   n = span(s, p + 1, slen, ALPHA)
   if (n === 0 || p + n + 1 === slen || s.charCodeAt(p + n + 1) !== 0x24) {
-    t.assignChar(T_BAREWORD, p, '$')
+    t.assignChar(T_BAREWORD, p, s)
     return p + 1
   }
   // $tag$: find the closing $tag$. libinjection searches from offset n+2 of the whole input (not
   // of the rest) and treats a hit before the content as not found; kept as is.
   const tagLen = n + 2
   const content = p + tagLen
-  let found = -1
-  for (let i = tagLen; i <= slen - content && found < 0; i++) {
-    let k = 0
-    while (k < tagLen && s.charCodeAt(i + k) === s.charCodeAt(p + k)) k++
-    if (k === tagLen) found = i
-  }
+  const found = findTag(s, p, tagLen, slen - content)
   if (found < content) {
     t.assign(T_STRING, content, s, content, slen - content)
     t.strOpen = 0x24
@@ -239,4 +233,40 @@ export function parseMoney(st: SqliState): number {
   t.strOpen = 0x24
   t.strClose = 0x24
   return found + tagLen
+}
+
+/** first i in [tagLen, last] where the tag s[p, p+tagLen) occurs, or -1 */
+function findTag(s: string, p: number, tagLen: number, last: number): number {
+  for (let i = tagLen; i <= last; i++) if (sameBytes(s, i, p, tagLen) === tagLen) return i
+  return -1
+}
+
+/** how many of the n bytes at a and at b are equal, from the first */
+function sameBytes(s: string, a: number, b: number, n: number): number {
+  let k = 0
+  while (k < n && s.charCodeAt(a + k) === s.charCodeAt(b + k)) k++
+  return k
+}
+
+const DOT_TICK = new Uint8Array(256)
+DOT_TICK[0x2e] = DOT_TICK[0x60] = 1
+
+/** bytes of a word: 1 ends it (WORD_STOP), 2 is '.' or '`' (a keyword may end there), 0 other */
+const WORD_CLASS = new Uint8Array(256)
+for (let c = 0; c < 256; c++) WORD_CLASS[c] = WORD_STOP[c] === 1 ? 1 : DOT_TICK[c] === 1 ? 2 : 0
+
+/** the first '.' or '`' seen by the last scanWord(), -1 if none */
+let wordDot = -1
+
+/** end of the word at `from` (first WORD_STOP byte, or `to`); sets wordDot */
+function scanWord(s: string, from: number, to: number): number {
+  let dot = -1
+  while (from < to) {
+    const k = WORD_CLASS[s.charCodeAt(from)]
+    if (k === 1) break
+    if (k === 2 && dot < 0) dot = from
+    from++
+  }
+  wordDot = dot
+  return from
 }

@@ -55,10 +55,27 @@ export class Token {
   strClose = 0
   /** offset of the token in the input */
   pos = 0
-  /** length of `val` (the token's length, capped at TOKEN_VAL_MAX) */
+  /** length of the value (the token's length, capped at TOKEN_VAL_MAX) */
   len = 0
-  /** the token's text, at most TOKEN_VAL_MAX bytes */
-  val = ''
+  /**
+   * The value is `len` bytes of `src` from `off`: a view into the input, so that no string is
+   * built per token. Only a merged multi-word keyword ("UNION ALL") and the X of an unparsable
+   * input have a string of their own.
+   */
+  src = ''
+  off = 0
+
+  /** the token's text, at most TOKEN_VAL_MAX bytes (builds a string: tests and debugging) */
+  get val(): string {
+    return this.src.substring(this.off, this.off + this.len)
+  }
+
+  /** byte i of the value; -1 past its end */
+  code(i: number): number {
+    if (i >= this.len) return -1
+    const c = this.src.charCodeAt(this.off + i)
+    return c === c ? c : -1 // NaN past the end of a short src (the X value)
+  }
 
   clear(): void {
     this.type = T_NONE
@@ -66,24 +83,33 @@ export class Token {
     this.strClose = 0
     this.pos = 0
     this.len = 0
-    this.val = ''
+    this.src = ''
+    this.off = 0
+  }
+
+  /** Before the tokenizer writes the token: every parser sets type, pos, len and value. */
+  clearForTokenizer(): void {
+    this.type = T_NONE
+    this.strOpen = 0
+    this.strClose = 0
   }
 
   /** Sets type and value from `len` bytes of `s` at `start` (value capped at 31 bytes). */
   assign(type: number, pos: number, s: string, start: number, len: number): void {
-    const n = len < TOKEN_VAL_MAX ? len : TOKEN_VAL_MAX
     this.type = type
     this.pos = pos
-    this.len = n
-    this.val = n === 0 ? '' : s.substring(start, start + n)
+    this.len = len < TOKEN_VAL_MAX ? len : TOKEN_VAL_MAX
+    this.src = s
+    this.off = start
   }
 
-  /** Sets a one-byte token. */
-  assignChar(type: number, pos: number, ch: string): void {
+  /** Sets a one-byte token: the byte of `s` at `pos`. */
+  assignChar(type: number, pos: number, s: string): void {
     this.type = type
     this.pos = pos
     this.len = 1
-    this.val = ch
+    this.src = s
+    this.off = pos
   }
 
   copyFrom(o: Token): void {
@@ -92,7 +118,8 @@ export class Token {
     this.strClose = o.strClose
     this.pos = o.pos
     this.len = o.len
-    this.val = o.val
+    this.src = o.src
+    this.off = o.off
   }
 }
 
@@ -124,7 +151,12 @@ export class SqliState {
   /** "--x" comments seen (ANSI mode), "#" seen: either makes the detector retry in MySQL mode */
   statsCommentDdx = 0
   statsCommentHash = 0
-  /** the fingerprint of the last pass */
+  /** result of the folding loop (sqli-fold.ts): the number of tokens, the "{ ``" case */
+  foldLeft = 0
+  foldEvil = false
+  /** number of folded tokens of the last pass (the fingerprint's length) */
+  count = 0
+  /** the fingerprint of the last pass, as a string: built on demand by fingerprintString() (sqli.ts) */
   fingerprint = ''
 
   constructor() {
@@ -143,12 +175,15 @@ export class SqliState {
     this.slen = s.length
     this.flags = flags
     this.pos = 0
-    for (let i = 0; i < this.tokens.length; i++) this.tok(i).clear()
-    this.lastComment.clear()
+    // the tokens need no clearing: a pass reads no token it has not written (the tokenizer
+    // clears each token it writes, fold() clears lastComment)
     this.current = this.tok(0)
     this.statsTokens = 0
     this.statsCommentDdx = 0
     this.statsCommentHash = 0
+    this.foldLeft = 0
+    this.foldEvil = false
+    this.count = 0
     this.fingerprint = ''
   }
 

@@ -1,8 +1,8 @@
 import {
   BIN_DIGITS,
+  DIGITS,
   find2,
   HEX,
-  isDigit,
   isWhite,
   P_BACKSLASH,
   P_BSTRING,
@@ -27,6 +27,7 @@ import {
   P_WORD,
   P_XSTRING,
   PARSER,
+  skipIn,
   span,
 } from './sqli-chars'
 import { lookupWord } from './sqli-keywords'
@@ -72,20 +73,20 @@ import {
 
 function parseOperator1(st: SqliState): number {
   const p = st.pos
-  st.current.assignChar(T_OPERATOR, p, st.s.charAt(p))
+  st.current.assignChar(T_OPERATOR, p, st.s)
   return p + 1
 }
 
 function parseOther(st: SqliState): number {
   const p = st.pos
-  st.current.assignChar(T_UNKNOWN, p, st.s.charAt(p))
+  st.current.assignChar(T_UNKNOWN, p, st.s)
   return p + 1
 }
 
 /** ( ) , ; { } are their own token type */
 function parseChar(st: SqliState): number {
   const p = st.pos
-  st.current.assignChar(st.s.charCodeAt(p), p, st.s.charAt(p))
+  st.current.assignChar(st.s.charCodeAt(p), p, st.s)
   return p + 1
 }
 
@@ -107,7 +108,7 @@ function parseHash(st: SqliState): number {
     st.statsCommentHash += 1
     return parseEolComment(st)
   }
-  st.current.assignChar(T_OPERATOR, st.pos, '#')
+  st.current.assignChar(T_OPERATOR, st.pos, st.s)
   return st.pos + 1
 }
 
@@ -122,7 +123,7 @@ function parseDash(st: SqliState): number {
     st.statsCommentDdx += 1 // "--x": a comment in ANSI, two minus signs in MySQL
     return parseEolComment(st)
   }
-  st.current.assignChar(T_OPERATOR, p, '-')
+  st.current.assignChar(T_OPERATOR, p, s)
   return p + 1
 }
 
@@ -147,7 +148,7 @@ function parseBackslash(st: SqliState): number {
     st.current.assign(T_NUMBER, p, st.s, p, 2) // MySQL's \N (NULL)
     return p + 2
   }
-  st.current.assignChar(T_BACKSLASH, p, '\\')
+  st.current.assignChar(T_BACKSLASH, p, st.s)
   return p + 1
 }
 
@@ -191,12 +192,11 @@ function parseNumber(st: SqliState): number {
     }
   }
   const start = p
-  while (p < slen && isDigit(s.charCodeAt(p))) p++
+  p = skipIn(s, p, slen, DIGITS)
   if (p < slen && s.charCodeAt(p) === 0x2e) {
-    p++
-    while (p < slen && isDigit(s.charCodeAt(p))) p++
+    p = skipIn(s, p + 1, slen, DIGITS)
     if (p - start === 1) {
-      t.assignChar(T_DOT, start, '.')
+      t.assignChar(T_DOT, start, s)
       return p
     }
   }
@@ -206,10 +206,9 @@ function parseNumber(st: SqliState): number {
     haveE = true
     p++
     if (p < slen && (s.charCodeAt(p) === 0x2b || s.charCodeAt(p) === 0x2d)) p++
-    while (p < slen && isDigit(s.charCodeAt(p))) {
-      haveExp = true
-      p++
-    }
+    const q = skipIn(s, p, slen, DIGITS)
+    haveExp = q > p
+    p = q
   }
   // Oracle float/double suffix: 1.5f, 2d (only before the end, whitespace, ';' or 'u'/'U')
   if (p < slen) {
@@ -228,7 +227,7 @@ export function tokenize(st: SqliState): boolean {
   const slen = st.slen
   if (slen === 0) return false
   const t = st.current
-  t.clear()
+  t.clearForTokenizer()
   if (st.pos === 0 && (st.flags & (FLAG_QUOTE_SINGLE | FLAG_QUOTE_DOUBLE)) !== 0) {
     // the input is assumed to start inside a quoted string
     const delim = (st.flags & FLAG_QUOTE_SINGLE) !== 0 ? "'" : '"'
@@ -236,20 +235,34 @@ export function tokenize(st: SqliState): boolean {
     st.statsTokens += 1
     return true
   }
-  while (st.pos < slen) {
-    st.pos = dispatch(PARSER[st.s.charCodeAt(st.pos)] ?? P_WORD, st)
+  const s = st.s
+  for (;;) {
+    // whitespace produces no token (libinjection's parse_white)
+    let p = st.pos
+    if (p >= slen) return false
+    let kind = PARSER[s.charCodeAt(p)] ?? P_WORD
+    if (kind === P_WHITE) {
+      p = skipWhite(s, p + 1, slen)
+      st.pos = p
+      if (p >= slen) return false
+      kind = PARSER[s.charCodeAt(p)] ?? P_WORD
+    }
+    st.pos = dispatch(kind, st)
     if (t.type !== T_NONE) {
       st.statsTokens += 1
       return true
     }
   }
-  return false
+}
+
+/** first index >= from (and < to) of a byte that is not whitespace for the tokenizer, or `to` */
+function skipWhite(s: string, from: number, to: number): number {
+  while (from < to && PARSER[s.charCodeAt(from)] === P_WHITE) from++
+  return from
 }
 
 function dispatch(kind: number, st: SqliState): number {
   switch (kind) {
-    case P_WHITE:
-      return st.pos + 1
     case P_OP1:
       return parseOperator1(st)
     case P_OP2:

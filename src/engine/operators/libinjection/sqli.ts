@@ -1,5 +1,6 @@
 import { fold } from './sqli-fold'
-import { equalsUpper, isKnownFingerprint } from './sqli-keywords'
+import { equalsUpperAt, fingerprintCode, isKnownFingerprintKey } from './sqli-keywords'
+import { isPlainWordOrNumber } from './sqli-quick'
 import {
   FLAG_QUOTE_DOUBLE,
   FLAG_QUOTE_NONE,
@@ -22,6 +23,10 @@ import {
  * token types, look the fingerprint up in libinjection's fingerprint set, then apply its
  * false-positive filters. The input is tried as is (ANSI, then MySQL comment rules when the
  * input had "--x" or "#"), then as if it started inside a '-quoted and a "-quoted string.
+ *
+ * Hot path: a pass builds no string. The fingerprint is looked up as a number (5 bits per token
+ * type, sqli-keywords.ts); its string is built only for a fingerprint in the set (the filters and
+ * the result need it) and for tests.
  */
 
 const state = new SqliState()
@@ -33,8 +38,12 @@ function typeChar(type: number): string {
   return CHAR[type] ?? ''
 }
 
-/** Fingerprints one pass (libinjection_sqli_fingerprint); sets st.fingerprint. */
-export function fingerprint(st: SqliState, s: string, flags: number): void {
+/**
+ * Fingerprints one pass (libinjection_sqli_fingerprint): sets st.count (the number of tokens;
+ * st.tok(i).type are the fingerprint's types) and returns the fingerprint's lookup key (0 when
+ * it cannot be in the set). st.fingerprint is left empty: fingerprintString() builds it.
+ */
+function fingerprintPass(st: SqliState, s: string, flags: number): number {
   st.reset(s, flags)
   const n = fold(st)
   // PHP magic: an unclosed empty `...` bareword at the end is a comment
@@ -44,49 +53,54 @@ export function fingerprint(st: SqliState, s: string, flags: number): void {
       last.type = T_COMMENT
     }
   }
-  let fp = ''
+  let key = 0
+  let known = true
   let evil = false
   for (let i = 0; i < n; i++) {
     const type = st.tok(i).type
     if (type === T_EVIL) evil = true
-    fp += typeChar(type)
+    const code = fingerprintCode(type)
+    if (code === 0) known = false
+    key = key * 32 + code
   }
   if (evil) {
     // unparsable input: the whole fingerprint is "X"
-    fp = 'X'
     const t0 = st.tok(0)
     t0.type = T_EVIL
-    t0.val = 'X'
+    t0.src = 'X'
+    t0.off = 0
     st.tok(1).type = T_NONE
+    st.count = 1
+    return fingerprintCode(T_EVIL)
   }
+  st.count = n
+  return known ? key : 0
+}
+
+/** The fingerprint of the last pass as a string (e.g. "s&1c"); cached in st.fingerprint. */
+function fingerprintString(st: SqliState): string {
+  if (st.fingerprint.length === st.count) return st.fingerprint
+  let fp = ''
+  for (let i = 0; i < st.count; i++) fp += typeChar(st.tok(i).type)
   st.fingerprint = fp
+  return fp
 }
 
-/** Upper-cases the ASCII letters of a fingerprint (types like 'k', 's' become 'K', 'S'). */
-function upperFingerprint(fp: string): string {
-  let out = ''
-  for (let i = 0; i < fp.length; i++) {
-    const c = fp.charCodeAt(i)
-    out += typeChar(c >= 0x61 && c <= 0x7a ? c - 0x20 : c)
-  }
-  return out
-}
-
-/** libinjection_sqli_blacklist: the fingerprint is in the set */
-function blacklisted(st: SqliState): boolean {
-  return st.fingerprint.length > 0 && isKnownFingerprint(upperFingerprint(st.fingerprint))
+/** Fingerprints one pass (libinjection_sqli_fingerprint); sets st.fingerprint. */
+export function fingerprint(st: SqliState, s: string, flags: number): void {
+  fingerprintPass(st, s, flags)
+  fingerprintString(st)
 }
 
 /** libinjection_sqli_not_whitelist: false-positive filters for short fingerprints */
 function notWhitelisted(st: SqliState): boolean {
-  const fp = st.fingerprint
-  const n = fp.length
+  const n = st.count
   const t0 = st.tok(0)
   const t1 = st.tok(1)
-  if (n > 1 && fp.charCodeAt(n - 1) === T_COMMENT && st.s.includes('sp_password')) return true
+  if (n > 1 && st.tok(n - 1).type === T_COMMENT && st.s.includes('sp_password')) return true
   if (n === 2) {
-    if (fp.charCodeAt(1) === T_UNION) return st.statsTokens !== 2 // a bare "1 union" is not SQLi
-    const c1 = t1.val.charCodeAt(0)
+    if (t1.type === T_UNION) return st.statsTokens !== 2 // a bare "1 union" is not SQLi
+    const c1 = t1.code(0)
     if (c1 === 0x23) return false // "#" comments: too many false positives
     if (t0.type === T_BAREWORD && t1.type === T_COMMENT && c1 !== 0x2f) return false // "foo --"
     if (t0.type === T_NUMBER && t1.type === T_COMMENT) {
@@ -104,6 +118,7 @@ function notWhitelisted(st: SqliState): boolean {
     return true
   }
   if (n === 3) {
+    const fp = fingerprintString(st)
     if (fp === 'sos' || fp === 's&s') {
       // ...foo' + 'bar...: SQLi only when the strings are unopened/unclosed halves
       const t2 = st.tok(2)
@@ -114,15 +129,16 @@ function notWhitelisted(st: SqliState): boolean {
     }
     if (t1.type === T_KEYWORD) {
       // only INTO OUTFILE / INTO DUMPFILE
-      return t1.len >= 5 && equalsUpper(t1.val.substring(0, 4), 'INTO')
+      return t1.len >= 5 && equalsUpperAt(t1.src, t1.off, 4, 'INTO')
     }
   }
   return true
 }
 
+/** one pass; true when its fingerprint is in the set and not filtered out */
 function isSqliPass(st: SqliState, s: string, flags: number): boolean {
-  fingerprint(st, s, flags)
-  return blacklisted(st) && notWhitelisted(st)
+  const key = fingerprintPass(st, s, flags)
+  return isKnownFingerprintKey(key) && notWhitelisted(st)
 }
 
 function reparseAsMysql(st: SqliState): boolean {
@@ -134,16 +150,38 @@ function reparseAsMysql(st: SqliState): boolean {
  * null otherwise.
  */
 export function detectSqli(s: string): string | null {
-  if (s.length === 0) return null
+  if (s.length === 0 || isPlainWordOrNumber(s)) return null
+  return detectSqliPasses(s)
+}
+
+/** libinjection_sqli()'s passes over a non-empty `s`, without the quick answer (tests compare the two). */
+export function detectSqliPasses(s: string): string | null {
   const st = state
-  if (isSqliPass(st, s, FLAG_QUOTE_NONE | FLAG_SQL_ANSI)) return st.fingerprint
-  if (reparseAsMysql(st) && isSqliPass(st, s, FLAG_QUOTE_NONE | FLAG_SQL_MYSQL)) return st.fingerprint
-  if (s.includes("'")) {
-    if (isSqliPass(st, s, FLAG_QUOTE_SINGLE | FLAG_SQL_ANSI)) return st.fingerprint
-    if (reparseAsMysql(st) && isSqliPass(st, s, FLAG_QUOTE_SINGLE | FLAG_SQL_MYSQL)) return st.fingerprint
+  if (isSqliPass(st, s, FLAG_QUOTE_NONE | FLAG_SQL_ANSI)) return fingerprintString(st)
+  if (reparseAsMysql(st) && isSqliPass(st, s, FLAG_QUOTE_NONE | FLAG_SQL_MYSQL)) return fingerprintString(st)
+  const quotes = quotesIn(s)
+  if ((quotes & SINGLE) !== 0) {
+    if (isSqliPass(st, s, FLAG_QUOTE_SINGLE | FLAG_SQL_ANSI)) return fingerprintString(st)
+    if (reparseAsMysql(st) && isSqliPass(st, s, FLAG_QUOTE_SINGLE | FLAG_SQL_MYSQL))
+      return fingerprintString(st)
   }
-  if (s.includes('"') && isSqliPass(st, s, FLAG_QUOTE_DOUBLE | FLAG_SQL_MYSQL)) return st.fingerprint
+  if ((quotes & DOUBLE) !== 0 && isSqliPass(st, s, FLAG_QUOTE_DOUBLE | FLAG_SQL_MYSQL))
+    return fingerprintString(st)
   return null
+}
+
+const SINGLE = 1
+const DOUBLE = 2
+const QUOTE_BIT = new Uint8Array(256)
+QUOTE_BIT[0x27] = SINGLE
+QUOTE_BIT[0x22] = DOUBLE
+
+/** which of ' and " occur in s (a loop for short values: cheaper than two String.includes calls) */
+function quotesIn(s: string): number {
+  if (s.length > 64) return (s.includes("'") ? SINGLE : 0) | (s.includes('"') ? DOUBLE : 0)
+  let bits = 0
+  for (let i = 0; i < s.length; i++) bits |= QUOTE_BIT[s.charCodeAt(i)] ?? 0
+  return bits
 }
 
 /** The fingerprint of one pass (for tests and debugging): flags as in libinjection. */

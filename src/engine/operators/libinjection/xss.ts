@@ -8,6 +8,8 @@ import {
   H5_TAG_COMMENT,
   H5_TAG_NAME_OPEN,
   Html5State,
+  scanUntil,
+  scanWhile,
 } from './html5-state'
 import { BLACK_ATTRS, BLACK_TAGS } from './xss-data'
 
@@ -48,10 +50,42 @@ function lowerIs(c: number, lower: number): boolean {
   return c === lower || c === lower - 0x20
 }
 
+/**
+ * The blacklists bucketed by their first letter: a name can only equal (NULs skipped, case
+ * ignored) the entries that start with its first non-NUL byte, upper-cased. Entry i of a bucket
+ * keeps the list's order; values are indexes into the list.
+ */
+function buckets(names: readonly string[]): (readonly number[])[] {
+  const out: number[][] = Array.from({ length: 256 }, () => [])
+  for (let i = 0; i < names.length; i++) out[(names[i] ?? '').charCodeAt(0)]?.push(i)
+  return out
+}
+const TAG_BUCKETS = buckets(BLACK_TAGS)
+const ATTR_BUCKETS = buckets(BLACK_ATTRS.map((e) => e[0]))
+const NUL_SET = new Uint8Array(256)
+NUL_SET[0] = 1
+
+/** the entries of `bucketsOf` that s[start, start+len) may equal: by its first non-NUL byte, upper-cased */
+function candidates(
+  bucketsOf: (readonly number[])[],
+  s: string,
+  start: number,
+  len: number,
+): readonly number[] {
+  const end = start + len
+  const p = scanWhile(s, start, end, NUL_SET)
+  if (p >= end) return NO_CANDIDATES
+  let c = s.charCodeAt(p)
+  if (c >= 0x61 && c <= 0x7a) c -= 0x20
+  return bucketsOf[c] ?? NO_CANDIDATES
+}
+const NO_CANDIDATES: readonly number[] = []
+
 function isBlackTag(s: string, start: number, len: number): boolean {
   if (len < 3) return false
-  for (let i = 0; i < BLACK_TAGS.length; i++) {
-    if (equalsIgnoringNul(BLACK_TAGS[i] ?? '', s, start, len)) return true
+  const list = candidates(TAG_BUCKETS, s, start, len)
+  for (let i = 0; i < list.length; i++) {
+    if (equalsIgnoringNul(BLACK_TAGS[list[i] ?? 0] ?? '', s, start, len)) return true
   }
   const c0 = s.charCodeAt(start)
   const c1 = s.charCodeAt(start + 1)
@@ -66,8 +100,9 @@ function blackAttr(s: string, start: number, len: number): number {
     if (lowerIs(s.charCodeAt(start), 0x6f) && lowerIs(s.charCodeAt(start + 1), 0x6e)) return ATTR_BLACK // on*
     if (equalsIgnoringNul('XMLNS', s, start, 5) || equalsIgnoringNul('XLINK', s, start, 5)) return ATTR_BLACK
   }
-  for (let i = 0; i < BLACK_ATTRS.length; i++) {
-    const entry = BLACK_ATTRS[i]
+  const list = candidates(ATTR_BUCKETS, s, start, len)
+  for (let i = 0; i < list.length; i++) {
+    const entry = BLACK_ATTRS[list[i] ?? 0]
     if (entry !== undefined && equalsIgnoringNul(entry[0], s, start, len)) return entry[1]
   }
   return ATTR_NONE
@@ -133,14 +168,15 @@ function decodeCharAt(s: string, p: number, n: number): number {
 function htmlStartsWith(upper: string, s: string, p: number, n: number): boolean {
   let i = 0
   let first = true
-  while (n > 0) {
+  for (;;) {
+    if (n <= 0) return i === upper.length
     if (i === upper.length) return true
     let c = decodeCharAt(s, p, n)
     p += consumed
     if (consumed > n) {
       // the C size_t underflows: it keeps reading the input after the token, up to its NUL
       n = s.length + 1 - p
-      if (n <= 0) break
+      if (n <= 0) return i === upper.length
     } else n -= consumed
     if (first && c <= 32) continue
     first = false
@@ -149,30 +185,53 @@ function htmlStartsWith(upper: string, s: string, p: number, n: number): boolean
     if (upper.charCodeAt(i) !== (c & 0xff)) return false // compared as a C char
     i++
   }
-  return i === upper.length
+}
+
+/** first i in [from, to) of a printable ASCII byte, or `to`: libinjection skips whitespace, controls and (signed char) high bytes before a URL */
+function skipToPrintable(s: string, from: number, to: number): number {
+  while (from < to) {
+    const c = s.charCodeAt(from)
+    if (c > 32 && c < 127) return from
+    from++
+  }
+  return to
+}
+
+/**
+ * The first byte htmlStartsWith() would compare (decoded, upper-cased, as a C char), -1 when it
+ * would compare none: a URL can only start with the prefixes that start with that byte.
+ */
+function firstCompared(s: string, p: number, n: number): number {
+  let first = true
+  for (;;) {
+    if (n <= 0) return -1
+    const c = decodeCharAt(s, p, n)
+    p += consumed
+    if (consumed > n) {
+      n = s.length + 1 - p
+      if (n <= 0) return -1
+    } else n -= consumed
+    if (first && c <= 32) continue
+    first = false
+    if (c === 0 || c === 10) continue
+    return (c >= 0x61 && c <= 0x7a ? c - 0x20 : c) & 0xff
+  }
 }
 
 function isBlackUrl(s: string, start: number, len: number): boolean {
-  let p = start
-  let n = len
-  // skip leading whitespace, controls and (signed char) high bytes
-  while (n > 0) {
-    const c = s.charCodeAt(p)
-    if (c > 32 && c < 127) break
-    p++
-    n--
-  }
-  return (
-    htmlStartsWith('DATA', s, p, n) ||
-    htmlStartsWith('VIEW-SOURCE', s, p, n) ||
-    htmlStartsWith('JAVA', s, p, n) ||
-    htmlStartsWith('VBSCRIPT', s, p, n)
-  )
+  const p = skipToPrintable(s, start, start + len)
+  const n = len - (p - start)
+  const c = firstCompared(s, p, n)
+  if (c === 0x44) return htmlStartsWith('DATA', s, p, n)
+  if (c === 0x56) return htmlStartsWith('VIEW-SOURCE', s, p, n) || htmlStartsWith('VBSCRIPT', s, p, n)
+  return c === 0x4a && htmlStartsWith('JAVA', s, p, n)
 }
 
+const TICK = new Uint8Array(256)
+TICK[0x60] = 1
+
 function isXssComment(s: string, start: number, len: number): boolean {
-  const tick = s.indexOf('`', start)
-  if (tick >= 0 && tick < start + len) return true // IE: ` ends a tag
+  if (scanUntil(s, start, start + len, TICK) < start + len) return true // IE: ` ends a tag
   if (len > 3) {
     const c0 = s.charCodeAt(start)
     const c1 = s.charCodeAt(start + 1)
@@ -187,30 +246,43 @@ function isXssComment(s: string, start: number, len: number): boolean {
   return false
 }
 
+/** the kind of the last attribute name, for the value that follows it (one pass) */
+let attr = ATTR_NONE
+
+/** One token of a pass (h5): true when it makes the input XSS. */
+function isXssToken(s: string): boolean {
+  const type = h5.tokenType
+  const start = h5.tokenStart
+  const len = h5.tokenLen
+  if (type === H5_ATTR_VALUE) {
+    const kind = attr
+    attr = ATTR_NONE
+    if (kind === ATTR_NONE) return false
+    if (kind === ATTR_BLACK || kind === ATTR_STYLE) return true
+    if (kind === ATTR_URL) return isBlackUrl(s, start, len)
+    return kind === ATTR_INDIRECT && blackAttr(s, start, len) !== ATTR_NONE
+  }
+  attr = ATTR_NONE
+  if (type === H5_ATTR_NAME) {
+    attr = blackAttr(s, start, len)
+    return false
+  }
+  if (type === H5_TAG_NAME_OPEN) return isBlackTag(s, start, len)
+  if (type === H5_TAG_COMMENT) return isXssComment(s, start, len)
+  return type === H5_DOCTYPE
+}
+
+/** the token loop of a pass (a loop function with nothing after it: see html5-state.ts) */
+function anyXssToken(s: string): boolean {
+  while (h5Next(h5)) if (isXssToken(s)) return true
+  return false
+}
+
 /** libinjection_is_xss: one pass, tokenizing from the given start context */
 export function isXssFrom(s: string, context: number): boolean {
   h5Init(h5, s, context)
-  let attr = ATTR_NONE
-  while (h5Next(h5)) {
-    const type = h5.tokenType
-    const start = h5.tokenStart
-    const len = h5.tokenLen
-    if (type !== H5_ATTR_VALUE) attr = ATTR_NONE
-    if (type === H5_DOCTYPE) return true
-    if (type === H5_TAG_NAME_OPEN) {
-      if (isBlackTag(s, start, len)) return true
-    } else if (type === H5_ATTR_NAME) {
-      attr = blackAttr(s, start, len)
-    } else if (type === H5_ATTR_VALUE) {
-      if (attr === ATTR_BLACK || attr === ATTR_STYLE) return true
-      if (attr === ATTR_URL && isBlackUrl(s, start, len)) return true
-      if (attr === ATTR_INDIRECT && blackAttr(s, start, len) !== ATTR_NONE) return true
-      attr = ATTR_NONE
-    } else if (type === H5_TAG_COMMENT) {
-      if (isXssComment(s, start, len)) return true
-    }
-  }
-  return false
+  attr = ATTR_NONE
+  return anyXssToken(s)
 }
 
 /**
