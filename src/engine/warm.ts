@@ -89,6 +89,9 @@ export function warmProgram(program: Program, options: WarmOptions = {}): WarmRe
     skipped: 0,
     paranoiaLevel: level ?? null,
   }
+  // the literal index (regex/literal-index.ts) serves every request's first rules: always built,
+  // outside the byte budget (~60-120 ms with CRS's phrase and command lists)
+  program.literals?.prepare()
   const sample = options.sample === undefined ? undefined : asciiLower(options.sample)
   // costly operators in rule order, then sorted (stable: ties keep rule order)
   const costly: { r: LinkedRule; cost: number; likely: boolean }[] = []

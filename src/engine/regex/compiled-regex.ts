@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js'
 import type { RegexSpec } from '../../bundle/schema'
 import type { BinaryString } from '../bytes'
-import { buildPrefilter } from './prefilter'
+import { buildPrefilter, type PrefilterTest } from './prefilter'
 import { dfaOf, dfaTest } from './re2-dfa'
 
 /**
@@ -38,7 +38,7 @@ export class CompiledRegex {
   private readonly alwaysLinear: boolean
   private readonly cap: number
   /** the prefilter regex; null when there is none (built on first use: undefined until then) */
-  private pre: RegExp | null | undefined
+  private pre: PrefilterTest | null | undefined
 
   constructor(readonly spec: RegexSpec) {
     this.alwaysLinear = spec.engine === 'linear' && spec.linear !== undefined

@@ -14,12 +14,12 @@ import type { BinaryString } from '../bytes'
  * own operator: an @rx prefilter literal is in every match (regex/prefilter.ts), and @pm reports
  * only where a phrase ends (operators/aho-corasick.ts), so skipping the call changes nothing.
  *
- * Layout: the CRS phrase lists make ~80,000 trie nodes, too many for a dense DFA (nodes x byte
- * classes). Nodes near the root and nodes with several children get a dense row with the failure
- * transitions folded in (the scan spends most bytes there); the long single-child tails of
- * phrases keep one (class, child) edge and fall back through their failure link, whose depth is
- * smaller, so a byte costs amortised O(1) steps as in the textbook automaton. Built once per
- * isolate, lazily on the first scan.
+ * Layout: the CRS phrase and command lists make ~95,000 trie nodes, too many for a dense DFA
+ * (nodes x byte classes). The root and the first two levels get a dense row with the failure
+ * transitions folded in (the scan spends most bytes there); deeper nodes keep their edges (most
+ * have one) and fall back through their failure link, whose depth is smaller, so a byte costs
+ * amortised O(1) steps as in the textbook automaton. Built once per isolate, lazily on the first
+ * scan (in the Worker, by the start-up warm-up).
  */
 export class LiteralIndex {
   readonly words: number
@@ -32,9 +32,10 @@ export class LiteralIndex {
   /** per node: start of its dense row in `dense`, or -1 (one edge, see oneClass/oneChild) */
   private rowOf = new Int32Array(1)
   private dense = new Int32Array(1)
-  /** per sparse node: the class of its only child (-1 for a leaf) and that child */
-  private oneClass = new Int32Array(1)
-  private oneChild = new Int32Array(1)
+  /** per sparse node: its edges edgeStart[node] .. edgeStart[node + 1] - 1 (class, child) */
+  private edgeStart = new Int32Array(2)
+  private edgeClass = new Int32Array(0)
+  private edgeChild = new Int32Array(0)
   private fail = new Int32Array(1)
   /** per node: the bits of the literals that end there (own and through failure links), as (word, bits) pairs */
   private outputs: (Int32Array | null)[] = []
@@ -60,14 +61,20 @@ export class LiteralIndex {
     )
   }
 
+  /** Build the automaton now (warm.ts) rather than on the first scan. */
+  prepare(): void {
+    if (!this.built) this.build()
+  }
+
   /** OR the presence bits of the (folded) value into out[at .. at + words - 1]. */
   scan(s: BinaryString, out: number[], at: number): void {
     if (!this.built) this.build()
     const classOf = this.classOf
     const rowOf = this.rowOf
     const dense = this.dense
-    const oneClass = this.oneClass
-    const oneChild = this.oneChild
+    const edgeStart = this.edgeStart
+    const edgeClass = this.edgeClass
+    const edgeChild = this.edgeChild
     const fail = this.fail
     const outputs = this.outputs
     let state = 0
@@ -79,8 +86,15 @@ export class LiteralIndex {
           state = dense[row + c] as number
           break
         }
-        if (oneClass[state] === c) {
-          state = oneChild[state] as number
+        let next = -1
+        const end = edgeStart[state + 1] as number
+        for (let e = edgeStart[state] as number; e < end; e++)
+          if (edgeClass[e] === c) {
+            next = edgeChild[e] as number
+            break
+          }
+        if (next >= 0) {
+          state = next
           break
         }
         state = fail[state] as number
@@ -152,20 +166,28 @@ export class LiteralIndex {
       }
       e[bit >> 5] = (e[bit >> 5] as number) | (1 << (bit & 31))
     }
-    // dense rows: the root, the first two levels, and every branching node
+    // dense rows: the root and the first two levels (where the scan spends most bytes); the
+    // others keep their edges (compressed rows: most have one child)
     const rowOf = new Int32Array(n).fill(-1)
     let rows = 0
-    for (let v = 0; v < n; v++)
-      if ((depth[v] as number) <= 2 || (childCount[v] as number) > 1) rowOf[v] = rows++ * classes
+    for (let v = 0; v < n; v++) if ((depth[v] as number) <= 2) rowOf[v] = rows++ * classes
     const dense = new Int32Array(rows * classes)
-    const oneClass = new Int32Array(n).fill(-1)
-    const oneChild = new Int32Array(n)
+    const edgeStart = new Int32Array(n + 1)
+    for (let v = 0, e = 0; v < n; v++) {
+      edgeStart[v] = e
+      if ((rowOf[v] as number) < 0) e += childCount[v] as number
+      edgeStart[v + 1] = e
+    }
+    const edgeClass = new Int32Array(edgeStart[n] as number)
+    const edgeChild = new Int32Array(edgeStart[n] as number)
+    const edgeFill = edgeStart.slice(0, n)
     const fail = new Int32Array(n)
     const outputs: (Int32Array | null)[] = new Array<Int32Array | null>(n).fill(null)
     this.rowOf = rowOf
     this.dense = dense
-    this.oneClass = oneClass
-    this.oneChild = oneChild
+    this.edgeStart = edgeStart
+    this.edgeClass = edgeClass
+    this.edgeChild = edgeChild
     this.fail = fail
     // breadth first: a node's failure target is shallower, so its transitions are final
     const queue = new Int32Array(n)
@@ -200,8 +222,10 @@ export class LiteralIndex {
         queue[tail++] = child
         if (row >= 0) dense[row + c] = child
         else {
-          oneClass[node] = c
-          oneChild[node] = child
+          const e = edgeFill[node] as number
+          edgeClass[e] = c
+          edgeChild[e] = child
+          edgeFill[node] = e + 1
         }
       }
     }
@@ -228,7 +252,9 @@ export class LiteralIndex {
     for (;;) {
       const row = this.rowOf[state] as number
       if (row >= 0) return this.dense[row + c] as number
-      if (this.oneClass[state] === c) return this.oneChild[state] as number
+      const end = this.edgeStart[state + 1] as number
+      for (let e = this.edgeStart[state] as number; e < end; e++)
+        if (this.edgeClass[e] === c) return this.edgeChild[e] as number
       state = this.fail[state] as number
     }
   }

@@ -1,4 +1,5 @@
 import type { BinaryString } from '../bytes'
+import { LiteralIndex } from './literal-index'
 
 /**
  * The runtime side of RegexSpec.prefilter (src/compiler/regex/prefilter.ts): literals, one of
@@ -8,8 +9,36 @@ import type { BinaryString } from '../bytes'
  * Latin-1 letters, which PCRE does not: the check may then pass where the pattern cannot match
  * (the pattern runs and answers), never the reverse, so it stays exact. A literal alternation has
  * no nested quantifier: its cost is linear in the subject times the longest literal.
+ *
+ * Above REGEX_PREFILTER_MAX literals (CRS's command lists give ~1,000), an alternation would be
+ * slow to compile and to run (irregexp tries the alternatives in turn); those use an
+ * Aho-Corasick automaton (literal-index.ts) with one bit instead, exact and linear.
  */
-export function buildPrefilter(literals: readonly string[]): RegExp | null {
+export interface PrefilterTest {
+  test(s: BinaryString): boolean
+}
+
+export const REGEX_PREFILTER_MAX = 64
+
+class AnyLiteral implements PrefilterTest {
+  private readonly index: LiteralIndex
+  private readonly bits = [0]
+  constructor(literals: readonly string[]) {
+    this.index = new LiteralIndex(
+      literals.map((l) => [l, 0] as const),
+      1,
+    )
+  }
+  test(s: BinaryString): boolean {
+    this.bits[0] = 0
+    this.index.scan(s, this.bits, 0)
+    return this.bits[0] !== 0
+  }
+}
+
+export function buildPrefilter(literals: readonly string[]): PrefilterTest | null {
+  for (let i = 0; i < literals.length; i++) if ((literals[i] as string).length === 0) return null
+  if (literals.length > REGEX_PREFILTER_MAX) return new AnyLiteral(literals)
   const alts: string[] = []
   for (let i = 0; i < literals.length; i++) {
     const lit = literals[i] as string

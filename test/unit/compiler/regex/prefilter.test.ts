@@ -44,6 +44,20 @@ describe('required-literal prefilter: extraction', () => {
     else expect([...(got ?? [])].sort()).toEqual([...lits].sort())
   })
 
+  it('passes over evasion bytes between letters: the words, or one of the bytes (932230 style)', () => {
+    const j = '["\'\\\\]*'
+    const words = ['cat', 'dog', 'emu', 'fox'].map((w) => w.split('').join(j))
+    expect(pre('(?i)(?:' + words.join('|') + ')')?.sort()).toEqual(
+      ['"', "'", 'cat', 'dog', 'emu', 'fox', '\\'].sort(),
+    )
+  })
+
+  it("a prefix followed by a repeated group: the prefix and the group's first bytes", () => {
+    expect(pre('x(?:ab|cd)+')?.sort()).toEqual(['xab', 'xcd'])
+    // and the same within an alternation of many such words (the command lists of 932235)
+    expect(pre('(?:ab(?:cd|ef)+|gh(?:ij|kl)+)q')?.sort()).toEqual(['abcd', 'abef', 'ghij', 'ghkl'])
+  })
+
   it('drops literals that contain another literal', () => {
     expect(pre('(?:ab|xabd|abc)q')?.sort()).toEqual(['abq', 'abcq', 'xabdq'].sort())
     expect(pre('zz(?:ab|xabd|abc)')?.sort()).toEqual(['zzab', 'zzxabd'])
@@ -71,6 +85,19 @@ describe('required-literal prefilter: runtime check', () => {
     expect((dot as RegExp).test('axb')).toBe(false)
     expect((dot as RegExp).test('a.b')).toBe(true)
     expect((dot as RegExp).test('x(?y')).toBe(true)
+  })
+
+  it('above REGEX_PREFILTER_MAX literals, an automaton answers the same question', () => {
+    const lits = Array.from({ length: 100 }, (_, i) => 'w' + i + 'z')
+    lits.push('\xe9t')
+    const t = buildPrefilter(lits)
+    expect(t).not.toBeNull()
+    expect(t instanceof RegExp).toBe(false)
+    expect(t?.test('xx W57Z yy')).toBe(true)
+    expect(t?.test('caf\xe9t')).toBe(true)
+    expect(t?.test('caf\xc9t')).toBe(false)
+    expect(t?.test('w5 7z')).toBe(false)
+    expect(t?.test('')).toBe(false)
   })
 
   it('CompiledRegex answers NO_MATCH without running the pattern when no literal occurs', () => {

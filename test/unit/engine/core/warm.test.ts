@@ -54,6 +54,13 @@ describe('warmProgram', () => {
     expect(r.paranoiaLevel).toBeNull()
   })
 
+  it('builds the literal index, whatever the byte budget', () => {
+    const p = program()
+    expect(p.literals?.nodeCount).toBe(0)
+    warmProgram(p, { budget: 0 })
+    expect(p.literals?.nodeCount).toBeGreaterThan(0)
+  })
+
   it('leaves the rules tagged above the configured level', () => {
     const p = program()
     const r = warmProgram(p, { paranoiaLevel: 'auto' })
