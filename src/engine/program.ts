@@ -29,7 +29,7 @@ export interface Program {
   readonly targetSetCount: number
   /** number of distinct (targetSet, chain) pairs (LinkedRule.transformedSlot is below it) */
   readonly transformedSlotCount: number
-  /** the automaton of the slotted @rx prefilter literals and @pm phrases (link.ts indexLiterals) */
+  /** the automaton of the slotted @rx prefilter literals and @pm phrases (link-literals.ts indexLiterals) */
   readonly literals: LiteralIndex | undefined
   /** by slot: the words of Program.literals its rules' literalMasks name */
   readonly slotWords: readonly (Int32Array | undefined)[]

@@ -20,7 +20,7 @@ export const TCACHE_MAX_ENTRIES = 50000
 
 /**
  * What the transaction knows about one value string: its results by chain node, and (for the
- * literal index, rule-eval.ts) the literal-pool offsets of itself and of those results. An item
+ * literal index, literal-scan.ts) the literal-pool offsets of itself and of those results. An item
  * keeps a reference to its value's memo (Item.memo, checked against the transaction), so the
  * hundreds of rules that visit the same item look the value string up once, not once each.
  */
@@ -52,16 +52,6 @@ export function memoOf(tx: TxState, it: Item): ValueMemo | undefined {
 export function transformItem(tx: TxState, chain: LinkedChain, it: Item): BinaryString {
   if (chain.fns.length === 0) return it.value
   return run(tx, chain, it.value, memoOf(tx, it))
-}
-
-export function transform(tx: TxState, chain: LinkedChain, value: BinaryString): BinaryString {
-  if (chain.fns.length === 0) return value
-  let memo = tx.tcache.get(value)
-  if (memo === undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
-    memo = new ValueMemo(tx.serial)
-    tx.tcache.set(value, memo)
-  }
-  return run(tx, chain, value, memo)
 }
 
 function run(

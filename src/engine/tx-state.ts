@@ -154,7 +154,7 @@ export class TxState {
   literalPool: number[] = []
   /**
    * by slot (rules with a literalMask): `words` words, the union of the bits of all the list's
-   * values, then per item the offset of its bits in literalPool (rule-eval.ts)
+   * values, then per item the offset of its bits in literalPool (literal-scan.ts)
    */
   slotLiterals: (number[] | undefined)[] = []
   readonly scalarCache = new Map<string, Item | null>()

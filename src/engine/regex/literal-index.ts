@@ -2,12 +2,12 @@ import type { BinaryString } from '../bytes'
 
 /**
  * One Aho-Corasick automaton over the literals of many rules, ASCII case folded: the engine
- * builds one per program (link.ts indexLiterals, Program.literals) over the required literals of
+ * builds one per program (link-literals.ts indexLiterals, Program.literals) over the required literals of
  * every slotted @rx prefilter and the phrases of every slotted @pm / @pmFromFile / @pmf. Each
  * entry is (literal, bit): a literal sets its rules' bits, so a bit means "some literal of this
  * rule occurs". Each distinct value of a transaction is scanned once into `words` 32-bit words;
  * each rule tests its bit (LinkedRule.literalMask) against its slot's union and its items before
- * it calls its operator (rule-eval.ts).
+ * it calls its operator (literal-scan.ts, rule-eval.ts).
  *
  * Exact: a bit is set iff the value, ASCII case folded (A-Z only; bytes >= 0x80 compare exactly),
  * contains one of the bit's literals. A rule whose bit is clear would be answered NO_MATCH by its
