@@ -74,15 +74,10 @@ function itemOffset(tx: TxState, lits: LiteralIndex, it: Item, value: BinaryStri
     if (memo.self < 0) memo.self = literalOffset(tx, lits, value)
     return memo.self
   }
-  let m = memo.offsets
-  if (m === undefined) {
-    m = new Map()
-    memo.offsets = m
-  }
-  let off = m.get(node)
-  if (off === undefined) {
+  let off = memo.offsetOf(node)
+  if (off < 0) {
     off = literalOffset(tx, lits, value)
-    m.set(node, off)
+    memo.setOffset(node, off)
   }
   return off
 }

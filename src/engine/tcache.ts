@@ -25,13 +25,49 @@ export const TCACHE_MAX_ENTRIES = 50000
  * hundreds of rules that visit the same item look the value string up once, not once each.
  */
 export class ValueMemo {
-  readonly out = new Map<number, BinaryString>()
+  /**
+   * Results by chain node, as parallel arrays searched linearly: a value meets a few dozen chain
+   * prefixes at most, and small arrays allocate a fraction of what a Map does as it grows (the
+   * transformation cache was the largest allocation of a benign GET).
+   */
+  private readonly nodes: number[] = []
+  private readonly results: BinaryString[] = []
   /** literal-pool offset of the value itself (-1: not scanned yet) */
   self = -1
-  /** literal-pool offsets of results, by chain node */
-  offsets: Map<number, number> | undefined = undefined
+  /** literal-pool offsets of results, by chain node (parallel arrays, as above) */
+  private offsetNodes: number[] | undefined = undefined
+  private offsets: number[] | undefined = undefined
   /** TxState.serial of the transaction it belongs to (a number, so a memo kept by a shared item retains no transaction) */
   constructor(readonly serial: number) {}
+
+  get(node: number): BinaryString | undefined {
+    const nodes = this.nodes
+    for (let i = 0; i < nodes.length; i++) if (nodes[i] === node) return this.results[i]
+    return undefined
+  }
+
+  set(node: number, v: BinaryString): void {
+    this.nodes.push(node)
+    this.results.push(v)
+  }
+
+  /** the literal-pool offset of the result after `node`, or -1 */
+  offsetOf(node: number): number {
+    const nodes = this.offsetNodes
+    if (nodes !== undefined)
+      for (let i = 0; i < nodes.length; i++)
+        if (nodes[i] === node) return (this.offsets as number[])[i] as number
+    return -1
+  }
+
+  setOffset(node: number, off: number): void {
+    if (this.offsetNodes === undefined) {
+      this.offsetNodes = []
+      this.offsets = []
+    }
+    this.offsetNodes.push(node)
+    ;(this.offsets as number[]).push(off)
+  }
 }
 
 /** The memo of an item's value in this transaction (undefined once the cache is full). */
@@ -65,7 +101,7 @@ function run(
   const nodes = chain.nodes
   let v = value
   let k = 0
-  const m = memo?.out
+  const m = memo
   if (m !== undefined) {
     const hit = m.get(nodes[n - 1] as number)
     if (hit !== undefined) return hit
@@ -102,7 +138,7 @@ export function transformStep(
   prev: BinaryString,
 ): BinaryString {
   const node = chain.nodes[k] as number
-  const m = memoOf(tx, it)?.out
+  const m = memoOf(tx, it)
   if (m !== undefined) {
     const hit = m.get(node)
     if (hit !== undefined) return hit
