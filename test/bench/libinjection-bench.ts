@@ -140,26 +140,12 @@ const XSS_PAYLOADS = [
   '<div style="background:url(javascript:alert(1))">',
 ]
 
-const LONG_UNITS = [
-  // one repeated byte
-  ...['a', '#', '-', '/', '*', "'", '"', '`', ' ', '<', '1', '(', '\\'],
-  // repeated short mixes: SQL comments, quotes, operators, HTML tags, comments, entities
-  ...[
-    "'/*",
-    '-- ',
-    "1'#",
-    '$$',
-    '/*!',
-    '&#x',
-    'a=',
-    '<a ',
-    '<?>',
-    '<!---->',
-    '<%>',
-    '<a href=x>',
-    "<a b='' ",
-  ],
-]
+/** the long adversarial units, shared with the recorder of test/vectors/libinjection/shapes.json */
+const LONG_UNITS = (
+  JSON.parse(
+    readFileSync(resolve(import.meta.dirname, '../vectors/libinjection/long-units.json'), 'utf8'),
+  ) as { units: string[] }
+).units
 
 function repeatTo(unit: string, len: number): string {
   return unit.repeat(Math.ceil(len / unit.length)).slice(0, len)

@@ -42,24 +42,16 @@
 //   sha256      of the request bytes and the origin's body (worst-fired.test.ts checks it: a changed corpus needs a
 //               new recording).
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import net from 'node:net'
-import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, relative, resolve } from 'node:path'
 import { startModsec } from '../tools/modsec/recorder.mjs'
-import { RESPONSE_BODY, plSetupAction } from './setup.ts'
+import { benchModsecRules, cgiOrigin, crsDirOption, opt } from './modsec-bench.ts'
+import { RESPONSE_BODY, ROOT as root } from './setup.ts'
 import { redosCases, syntheticCases } from './worst.ts'
 import { rawWorstRequest, rawWorstSha256, worstKeys } from './worst-raw.ts'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = resolve(here, '../..')
-const args = process.argv.slice(2)
-const opt = (name, dflt) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : dflt
-}
-const crsDir = resolve(root, opt('--crs', process.env.CRS_DIR || '../shared/crs'))
+const crsDir = crsDirOption()
 const port = Number(opt('--port', '18300'))
 if (port < 18300 || port > 18310) throw new Error('use a port in 18300-18310')
 const pls = opt('--pl', '1,4').split(',').map(Number)
@@ -76,28 +68,18 @@ for (let i = from; i < Math.min(cases.length, to) && selected.length < limit; i+
   if (grep === '' || keys[i].includes(grep)) selected.push(i)
 }
 
-// The origin: CGI (mod_cgid: the recorder runs the event MPM) printing head.txt then page.html.
-const MOD = '/usr/lib/apache2/modules'
-const cgiDir = mkdtempSync(join(tmpdir(), 'worst-origin-'))
-const cgi = join(cgiDir, 'page.cgi')
+// The origin: a CGI script printing head.txt then page.html (set per request).
+const { dir: cgiDir, extraConfig } = cgiOrigin(
+  'worst-origin-',
+  (dir) => `cat > /dev/null\ncat ${join(dir, 'head.txt')}\ncat ${join(dir, 'page.html')}\n`,
+)
 const headFile = join(cgiDir, 'head.txt')
 const pageFile = join(cgiDir, 'page.html')
-writeFileSync(cgi, '#!/bin/sh\ncat > /dev/null\n' + `cat ${headFile}\ncat ${pageFile}\n`)
-chmodSync(cgi, 0o755)
 function setPage(body) {
   const bytes = Buffer.from(body, 'latin1')
   writeFileSync(headFile, `Content-Type: text/html\r\nContent-Length: ${bytes.length}\r\n\r\n`)
   writeFileSync(pageFile, bytes)
 }
-const extraConfig = `
-LoadModule alias_module ${MOD}/mod_alias.so
-LoadModule cgid_module ${MOD}/mod_cgid.so
-ScriptSock ${cgiDir}/cgisock
-ScriptAliasMatch ^/ ${cgi}
-<Directory ${cgiDir}>
-  Require all granted
-</Directory>
-`
 
 const BODY_LIMIT = /ModSecurity: Request body .*larger than the configured limit/
 const ALERT = /ModSecurity: (Warning\.|Access denied)/
@@ -109,18 +91,8 @@ const PCRE_LIMIT = /Execution error - PCRE limits exceeded|Regex execution faile
 // minutes despite SecPcreMatchLimit); the Apache instance is then replaced, so that the busy
 // worker thread neither eats a core nor delays the next requests.
 const TIMEOUT_MS = Number(opt('--timeout-ms', '20000'))
-let logOffset = 0
-function newLogLines(logPath) {
-  if (!existsSync(logPath)) return []
-  const size = statSync(logPath).size
-  if (size <= logOffset) return []
-  const buf = readFileSync(logPath)
-  const text = buf.subarray(logOffset).toString('latin1')
-  logOffset = buf.length
-  return text.split('\n').filter((l) => l.length > 0)
-}
-async function exchange(logPath, payload) {
-  newLogLines(logPath)
+async function exchange(ms, payload) {
+  ms.newLogLines()
   const t0 = Date.now()
   const { response, localPort, timedOut } = await new Promise((res, rej) => {
     const chunks = []
@@ -137,7 +109,7 @@ async function exchange(logPath, payload) {
   })
   await new Promise((r) => setTimeout(r, 15))
   const mark = `[client 127.0.0.1:${localPort}]`
-  const logLines = newLogLines(logPath).filter((l) => l.includes(mark))
+  const logLines = ms.newLogLines().filter((l) => l.includes(mark))
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(response.toString('latin1'))
   return { status: m ? Number(m[1]) : 0, logLines, timedOut: timedOut === true, ms: Date.now() - t0 }
 }
@@ -154,14 +126,8 @@ async function restart(ms) {
 }
 
 async function recordPl(pl) {
-  const rules =
-    `Include ${resolve(root, 'rules/engine.conf')}\n` +
-    `SecAuditEngine Off\n` +
-    `Include ${resolve(root, 'rules/crs-setup.conf')}\n` +
-    plSetupAction(pl) +
-    `Include ${crsDir}/rules/*.conf\n`
+  const rules = benchModsecRules(crsDir, pl)
   let ms = await startModsec({ rules, port, extraConfig })
-  logOffset = 0
   const out = {}
   try {
     let n = 0
@@ -169,7 +135,7 @@ async function recordPl(pl) {
       const c = cases[i]
       setPage(c.responseBody ?? RESPONSE_BODY)
       const bytes = rawWorstRequest(c)
-      const res = await exchange(ms.logPath, bytes)
+      const res = await exchange(ms, bytes)
       const fired = []
       const pcreRules = []
       const other = []
@@ -215,7 +181,6 @@ async function recordPl(pl) {
         process.stderr.write(`PL${pl} ${keys[i]}: timeout, restarting Apache\n`)
         await restart(ms)
         ms = await startModsec({ rules, port, extraConfig })
-        logOffset = 0
       }
       if (n % 50 === 0 || selected.length < 50)
         process.stderr.write(`PL${pl} ${n}/${selected.length} ${keys[i]}: ${JSON.stringify(rec)}\n`)

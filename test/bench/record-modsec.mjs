@@ -2,7 +2,7 @@
 // logs for the four bench requests, with the bench's configuration, and writes
 // test/bench/modsec-fired.json. Not part of CI (it needs Apache); the JSON is committed.
 //
-//   node test/bench/record-modsec.mjs [--crs ../shared/crs] [--port 18170] [--pl 1,2,3,4]
+//   node --import tsx test/bench/record-modsec.mjs [--crs ../shared/crs] [--port 18170] [--pl 1,2,3,4]
 //
 // Configuration, the same as the bench (test/bench/setup.ts):
 //   rules/engine.conf (SecRuleEngine On, request/response body access, JSON body processor for
@@ -14,29 +14,17 @@
 // Origin: Apache answers every request with 200 and the bench's page (test/bench/setup.ts
 //   RESPONSE_BODY) as text/html, so phases 3-4 see what the bench gives the engine.
 // "Fired" = the ids of the error-log lines of this transaction (rules that log), in log order.
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startModsec } from '../tools/modsec/recorder.mjs'
+import { benchModsecRules, cgiOrigin, crsDirOption, opt } from './modsec-bench.ts'
+import { RESPONSE_BODY, ROOT as root } from './setup.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const root = resolve(here, '../..')
-const args = process.argv.slice(2)
-const opt = (name, dflt) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? args[i + 1] : dflt
-}
-const crsDir = resolve(root, opt('--crs', process.env.CRS_DIR || '../shared/crs'))
+const crsDir = crsDirOption()
 const port = Number(opt('--port', '18170'))
 const pls = opt('--pl', '1,2,3,4').split(',').map(Number)
-
-// keep in step with test/bench/setup.ts (RESPONSE_BODY, plSetupAction)
-const RESPONSE_BODY =
-  '<!doctype html>\n<html><head><title>Shop</title></head><body><p>Thank you.</p></body></html>\n'
-const plSetupAction = (pl) =>
-  `SecAction "id:900000,phase:1,pass,t:none,nolog,tag:'OWASP_CRS',ver:'OWASP_CRS/4.28.0',` +
-  `setvar:tx.blocking_paranoia_level=${pl},setvar:tx.detection_paranoia_level=${pl}"\n`
 
 const spec = JSON.parse(readFileSync(join(here, 'requests/requests.json'), 'utf8'))
 const cases = ['get', 'form', 'json', 'sqli']
@@ -50,38 +38,18 @@ function rawRequest(r) {
   return lines.join('\r\n') + '\r\n\r\n' + (body ?? '')
 }
 
-// The origin: a CGI script answering every path and method with 200 and the page (a static file
-// would give POST a 405). mod_cgid, because the recorder runs the event MPM.
-const MOD = '/usr/lib/apache2/modules'
-const cgiDir = mkdtempSync(join(tmpdir(), 'bench-origin-'))
-const cgi = join(cgiDir, 'page.cgi')
-writeFileSync(
-  cgi,
-  '#!/bin/sh\n' +
+// The origin: every path and method answered with 200 and the bench's page.
+const { dir: cgiDir, extraConfig } = cgiOrigin(
+  'bench-origin-',
+  (dir) =>
     'cat > /dev/null\n' +
     `printf 'Content-Type: text/html\\r\\nContent-Length: ${RESPONSE_BODY.length}\\r\\n\\r\\n'\n` +
-    `cat ${join(cgiDir, 'page.html')}\n`,
+    `cat ${join(dir, 'page.html')}\n`,
 )
 writeFileSync(join(cgiDir, 'page.html'), RESPONSE_BODY)
-chmodSync(cgi, 0o755)
-const extraConfig = `
-LoadModule alias_module ${MOD}/mod_alias.so
-LoadModule cgid_module ${MOD}/mod_cgid.so
-ScriptSock ${cgiDir}/cgisock
-ScriptAliasMatch ^/ ${cgi}
-<Directory ${cgiDir}>
-  Require all granted
-</Directory>
-`
 
 async function recordPl(pl) {
-  const rules =
-    `Include ${resolve(root, 'rules/engine.conf')}\n` +
-    `SecAuditEngine Off\n` +
-    `Include ${resolve(root, 'rules/crs-setup.conf')}\n` +
-    plSetupAction(pl) +
-    `Include ${crsDir}/rules/*.conf\n`
-  const ms = await startModsec({ rules, port, extraConfig })
+  const ms = await startModsec({ rules: benchModsecRules(crsDir, pl), port, extraConfig })
   const out = {}
   const statuses = {}
   try {

@@ -123,7 +123,9 @@ Include ${root}/rules.conf
     }
   }
 
-  return { send, stop, root, logPath }
+  // newLogLines: the error-log lines written since the last send() or newLogLines() (for callers
+  // that talk to the port themselves, e.g. test/bench/record-modsec-worst.mjs)
+  return { send, stop, root, logPath, newLogLines: readNewLog }
 }
 
 function safeRead(p) {
@@ -170,7 +172,8 @@ export function buildRequest({ method = 'GET', uri = '/', headers = [], body }) 
   const names = headers.map(([n]) => n.toLowerCase())
   if (!names.includes('host')) lines.push('Host: localhost')
   for (const [n, v] of headers) lines.push(`${n}: ${v}`)
-  if (body !== undefined && !names.includes('content-length')) lines.push(`Content-Length: ${Buffer.byteLength(body, 'latin1')}`)
+  if (body !== undefined && !names.includes('content-length'))
+    lines.push(`Content-Length: ${Buffer.byteLength(body, 'latin1')}`)
   lines.push('Connection: close')
   return lines.join('\r\n') + '\r\n\r\n' + (body ?? '')
 }

@@ -11,7 +11,7 @@
 // libinjection_sqli_init() + libinjection_sqli_fingerprint() for the four parse modes
 // libinjection tries (flags 9, 17, 10, 20), libinjection_xss() and libinjection_is_xss() for the
 // five HTML start contexts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -234,25 +234,8 @@ const SHORT = [
   '<a b="',
 ]
 
-/** the long adversarial units of test/bench/libinjection-bench.ts */
-const UNITS = [
-  ...['a', '#', '-', '/', '*', "'", '"', '`', ' ', '<', '1', '(', '\\'],
-  ...[
-    "'/*",
-    '-- ',
-    "1'#",
-    '$$',
-    '/*!',
-    '&#x',
-    'a=',
-    '<a ',
-    '<?>',
-    '<!---->',
-    '<%>',
-    '<a href=x>',
-    "<a b='' ",
-  ],
-]
+/** the long adversarial units, shared with test/bench/libinjection-bench.ts */
+const UNITS = JSON.parse(readFileSync(join(HERE, 'long-units.json'), 'utf8')).units
 const LONG_64K = ['#', '*', '&#x', 'a=', '<a ', '<?>', "<a b='' "]
 
 const repeatTo = (unit, length) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length)
