@@ -15,14 +15,18 @@ export interface MatchRecord {
   line: number
   rev?: string
   ver?: string
-  /** msg, macro-expanded */
+  /**
+   * msg, macro-expanded at the match. A match that can never be written (the rule is nolog and
+   * noauditlog and its action was not carried out) has no msg, data or tags: nothing v2 outputs
+   * shows them, and most CRS matches are such silent pass rules (disrupt.ts).
+   */
   msg?: BinaryString
-  /** logdata, macro-expanded */
+  /** logdata, macro-expanded (see msg) */
   data?: BinaryString
   severity?: number
   accuracy?: number
   maturity?: number
-  /** tags, macro-expanded (shared between records when the rule's tags have no macros: do not mutate) */
+  /** tags, macro-expanded (see msg; shared between records when the rule's tags have no macros: do not mutate) */
   tags: readonly BinaryString[]
   matchedVarName: string
   matchedVar: BinaryString

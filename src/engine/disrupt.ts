@@ -1,9 +1,9 @@
 import type { Template } from '../bundle/schema'
-import type { MatchRecord } from './alert'
+import { AlertRecord, type WrittenParts } from './alert-record'
 import type { BinaryString } from './bytes'
 import { logEscapeNq } from './log-escape'
 import { expand } from './macro'
-import type { DisruptiveKind, LinkedRule } from './program'
+import type { LinkedRule } from './program'
 import type { Interruption } from './request'
 import type { TxState } from './tx-state'
 
@@ -23,7 +23,7 @@ export function disrupt(tx: TxState, r: LinkedRule, message: string): boolean {
   if (head.auditlog) tx.auditRelevant++
   const enforce = kind !== 'pass' && kind !== 'pause' && tx.phase !== 5 && tx.ruleEngine === 'On'
   if (!enforce) {
-    record(tx, r, 'Warning.', message, kind, false, undefined, undefined)
+    record(tx, r, 'Warning.', message, false, undefined, undefined)
     return false
   }
   const ph = ' (phase ' + tx.phase + ')'
@@ -69,7 +69,7 @@ export function disrupt(tx: TxState, r: LinkedRule, message: string): boolean {
       break
   }
   if (itp !== undefined) tx.interruption = itp
-  record(tx, r, prefix, message, kind, true, itp?.status, itp?.location)
+  record(tx, r, prefix, message, true, itp?.status, itp?.location)
   return true
 }
 
@@ -78,42 +78,29 @@ function record(
   r: LinkedRule,
   prefix: string,
   message: string,
-  kind: DisruptiveKind,
   disruptive: boolean,
   status: number | undefined,
   location: BinaryString | undefined,
 ): void {
   const head = r.head
-  const src = head.rule
-  const mv = tx.matchedVar
-  const rec: MatchRecord = {
-    id: head.id,
-    phase: tx.phase,
-    file: head.file,
-    line: head.line,
-    tags: head.tagsStatic ? head.tagsRaw : expandTags(tx, src.tags),
-    matchedVarName: mv === undefined ? '' : mv.name,
-    matchedVar: mv === undefined ? '' : mv.value,
-    opMessage: message,
-    prefix,
-    action: kind,
-    disruptive,
-    log: head.log,
-    auditlog: head.auditlog,
-    hostname: tx.serverName(),
-    uri: tx.path(),
-    uniqueId: tx.uniqueId,
+  // A match that nothing can ever write (nolog and noauditlog, not carried out) keeps no
+  // msg/logdata/tags: v2 formats them only to write them (error log, part H), and the flags
+  // are the rule's, so no later ctl can make this match written. RULE.msg and
+  // ctl:ruleRemoveByMsg/Tag read the rule's raw text, not the record.
+  let written: WrittenParts | undefined
+  if (disruptive || head.log || head.auditlog) {
+    const src = head.rule
+    written = {
+      prefix,
+      disruptive,
+      status,
+      location,
+      msg: src.msg === undefined ? undefined : expand(tx, src.msg, null),
+      data: src.logdata === undefined ? undefined : expand(tx, src.logdata, null),
+      tags: head.tagsStatic ? head.tagsRaw : expandTags(tx, src.tags),
+    }
   }
-  if (status !== undefined) rec.status = status
-  if (location !== undefined) rec.location = location
-  if (src.rev !== undefined) rec.rev = src.rev
-  if (src.ver !== undefined) rec.ver = src.ver
-  if (src.msg !== undefined) rec.msg = expand(tx, src.msg, null)
-  if (src.logdata !== undefined) rec.data = expand(tx, src.logdata, null)
-  if (head.severity >= 0) rec.severity = head.severity
-  if (src.accuracy !== undefined) rec.accuracy = src.accuracy
-  if (src.maturity !== undefined) rec.maturity = src.maturity
-  tx.records.push(rec)
+  tx.records.push(new AlertRecord(tx, head, tx.matchedVar, message, written))
 }
 
 function expandTags(tx: TxState, tags: readonly Template[] | undefined): BinaryString[] {
