@@ -92,11 +92,20 @@ export function logEscapeHex(s: BinaryString): string {
 export function asciiLower(s: string): string {
   let i = 0
   const n = s.length
+  let high = false
   for (; i < n; i++) {
     const c = s.charCodeAt(i)
     if (c >= 0x41 && c <= 0x5a) break
+    if (c > 0x7f) high = true
   }
   if (i === n) return s
+  if (!high) {
+    let j = i + 1
+    while (j < n && s.charCodeAt(j) < 0x80) j++
+    // ASCII only: toLowerCase folds exactly A-Z here, in one allocation (the loop below builds
+    // a string per character)
+    if (j === n) return s.toLowerCase()
+  }
   let out = s.slice(0, i)
   for (; i < n; i++) {
     const c = s.charCodeAt(i)

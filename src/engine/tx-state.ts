@@ -11,6 +11,7 @@ import type { MatchRecord } from './alert'
 import type { ValueMemo } from './tcache'
 import { collectionItem, scalarItem, type Item } from './variables/item'
 import {
+  equalsIgnoringCase,
   headerValue,
   hostWithoutPort,
   mergeHeaders,
@@ -19,7 +20,6 @@ import {
 } from './variables/headers'
 import { parseRequestTarget, type UriParts } from './variables/uri'
 import { defaultBodyProcessor, parseQueryString } from './body'
-import { asciiLower } from './log-escape'
 
 /** ctl:ruleRemoveTarget* registered for this transaction. */
 export interface TargetRemoval {
@@ -141,6 +141,12 @@ export class TxState {
   /** the inspection budget was spent: no more phase 1-4 rules run (budget.ts) */
   budgetExceeded = false
   readonly itemCache = new Map<string, readonly Item[]>()
+  /**
+   * item lists that cannot change during the transaction (request headers, cookies, query
+   * arguments), by slot (variables/sources-request.ts): kept across invalidate(), so their items
+   * and the transformation memos on them are built once per transaction
+   */
+  readonly stableLists: (readonly Item[] | undefined)[] = []
   /** expanded stable target lists by LinkedRule.targetSet: items and, in parallel, their targets */
   targetSets: (readonly Item[] | undefined)[] = []
   targetOwners: (readonly LinkedTarget[] | undefined)[] = []
@@ -218,7 +224,7 @@ export class TxState {
       const h = this.headers()
       for (let i = 0; i < h.length; i++) {
         const e = h[i] as [string, string]
-        if (asciiLower(e[0]) !== 'cookie') continue
+        if (!equalsIgnoringCase(e[0], 'cookie')) continue
         if (this.program.config.cookieFormat === 1) parseCookiesV1(e[1], list)
         else parseCookiesV0(e[1], list)
       }
@@ -281,6 +287,18 @@ export class TxState {
       build(this, out)
       l = out
       this.itemCache.set(name, l)
+    }
+    return l
+  }
+
+  /** like list(), for a list that never changes during the transaction (kept by invalidate) */
+  stableList(slot: number, build: (tx: TxState, out: Item[]) => void): readonly Item[] {
+    let l = this.stableLists[slot]
+    if (l === undefined) {
+      const out: Item[] = []
+      build(this, out)
+      l = out
+      this.stableLists[slot] = l
     }
     return l
   }

@@ -5,6 +5,7 @@ import { asciiLower, atoi, logEscapeNq } from '../log-escape'
 import { expand } from '../macro'
 import type { LinkedRule } from '../program'
 import type { TxState } from '../tx-state'
+import { collectionItem } from '../variables/item'
 
 /**
  * setvar with v2 semantics (re_actions.c msre_action_setvar_execute), recorded on 2.9.7
@@ -24,6 +25,10 @@ export function setvar(
   op: '=' | '+' | '-' | '!',
   valueT: Template,
 ): void {
+  if (collection === 'tx' && typeof keyT === 'string' && op !== '!') {
+    setTxFixed(tx, fixedTxKey(keyT), op, expand(tx, valueT, rule))
+    return
+  }
   const key = logEscapeNq(expand(tx, keyT, rule))
   if (collection === 'tx') {
     apply(tx.tx, undefined, key, op, op === '!' ? '' : expand(tx, valueT, rule))
@@ -37,6 +42,44 @@ export function setvar(
     return
   }
   apply(pc.col, pc, key, op, value)
+}
+
+/** A TX key written without macros: escaped, folded and named once per isolate. */
+interface FixedKey {
+  readonly key: string
+  readonly fkey: string
+  readonly name: string
+}
+
+/**
+ * By key template (literal text from the bundle, so the set is bounded by the loaded programs;
+ * capped all the same). A CRS transaction sets about 60 TX variables this way.
+ */
+const FIXED_TX_KEYS = new Map<string, FixedKey>()
+
+function fixedTxKey(t: string): FixedKey {
+  let k = FIXED_TX_KEYS.get(t)
+  if (k === undefined) {
+    const key = logEscapeNq(t)
+    const item = collectionItem('TX', key, '')
+    k = { key, fkey: item.fkey, name: item.name }
+    if (FIXED_TX_KEYS.size < 8192) FIXED_TX_KEYS.set(t, k)
+  }
+  return k
+}
+
+/** apply() on TX for '=', '+', '-' with a fixed key (same semantics). */
+function setTxFixed(tx: TxState, k: FixedKey, op: '=' | '+' | '-', value: string): void {
+  const col = tx.tx
+  if (op === '=') {
+    col.setKnown(k.key, k.fkey, k.name, value)
+    return
+  }
+  const cur = col.getFolded(k.fkey)
+  const base = cur === undefined ? 0 : atoi(cur.value)
+  let v = (base + atoi((op === '-' ? '-' : '+') + value)) | 0
+  if (v < 0) v = 0
+  col.updateKnown(k.key, k.fkey, k.name, String(v))
 }
 
 function apply(

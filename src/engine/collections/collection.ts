@@ -48,11 +48,38 @@ export class Collection {
     this.dirty = true
   }
 
+  /**
+   * set() for a key whose folded form and item name (collectionItem's, for this collection's
+   * prefix) the caller already has: nothing is built for the key (setvar's fixed keys).
+   */
+  setKnown(key: BinaryString, fkey: string, name: string, value: BinaryString): void {
+    const old = this.map.get(fkey)
+    this.map.set(
+      fkey,
+      old !== undefined && old.key === key
+        ? withValue(old, value)
+        : { key, fkey, name, value, memo: undefined },
+    )
+    this.snapshot = undefined
+    this.dirty = true
+  }
+
   /** Value change that keeps the stored spelling of the key (relative setvar). */
   update(key: BinaryString, value: BinaryString): void {
     const fkey = asciiLower(key)
     const old = this.map.get(fkey)
     this.map.set(fkey, old !== undefined ? withValue(old, value) : collectionItem(this.prefix, key, value))
+    this.snapshot = undefined
+    this.dirty = true
+  }
+
+  /** update() with the key's folded form and item name known (see setKnown). */
+  updateKnown(key: BinaryString, fkey: string, name: string, value: BinaryString): void {
+    const old = this.map.get(fkey)
+    this.map.set(
+      fkey,
+      old !== undefined ? withValue(old, value) : { key, fkey, name, value, memo: undefined },
+    )
     this.snapshot = undefined
     this.dirty = true
   }

@@ -11,17 +11,24 @@ export function mergeHeaders(
   headers: ReadonlyArray<readonly [BinaryString, BinaryString]>,
 ): [BinaryString, BinaryString][] {
   const out: [BinaryString, BinaryString][] = []
+  const n = headers.length
+  // few headers (the usual case): pairwise comparison, nothing folded; many: a folded index
   let index: Map<string, number> | undefined
-  for (let i = 0; i < headers.length; i++) {
+  if (n > 16) index = new Map()
+  for (let i = 0; i < n; i++) {
     const h = headers[i]
     if (h === undefined) continue
-    const f = asciiLower(h[0])
-    if (index === undefined) index = new Map()
-    const at = index.get(f)
-    if (at === undefined) {
-      index.set(f, out.length)
-      out.push([h[0], h[1]])
+    let at: number | undefined
+    if (index !== undefined) {
+      const f = asciiLower(h[0])
+      at = index.get(f)
+      if (at === undefined) index.set(f, out.length)
     } else {
+      for (let k = 0; k < out.length && at === undefined; k++)
+        if (equalsIgnoringCase((out[k] as [string, string])[0], h[0])) at = k
+    }
+    if (at === undefined) out.push([h[0], h[1]])
+    else {
       const e = out[at]
       if (e !== undefined) e[1] = e[1] + ', ' + h[1]
     }
@@ -29,14 +36,29 @@ export function mergeHeaders(
   return out
 }
 
-/** First header value by case-insensitive name (on the merged list). */
+/** ASCII case-insensitive equality (never folds Latin-1), without building folded copies. */
+export function equalsIgnoringCase(a: string, b: string): boolean {
+  const n = a.length
+  if (n !== b.length) return false
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x >= 0x41 && x <= 0x5a) x |= 0x20
+    if (y >= 0x41 && y <= 0x5a) y |= 0x20
+    if (x !== y) return false
+  }
+  return true
+}
+
+/** First header value by case-insensitive name (on the merged list); `fname` is lower case. */
 export function headerValue(
   headers: ReadonlyArray<readonly [string, string]>,
   fname: string,
 ): string | undefined {
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]
-    if (h !== undefined && asciiLower(h[0]) === fname) return h[1]
+    if (h !== undefined && equalsIgnoringCase(h[0], fname)) return h[1]
   }
   return undefined
 }

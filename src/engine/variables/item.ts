@@ -24,9 +24,21 @@ export interface Item {
   memo: ValueMemo | undefined
 }
 
+/** "PREFIX:" by prefix (variable and collection names: a small, program-bound set) */
+const WITH_COLON = new Map<string, string>()
+
+function withColon(prefix: string): string {
+  let p = WITH_COLON.get(prefix)
+  if (p === undefined) {
+    p = prefix + ':'
+    if (WITH_COLON.size < 256) WITH_COLON.set(prefix, p)
+  }
+  return p
+}
+
 /** An element of a collection: name = PREFIX:key with the key escaped as v2 prints it. */
 export function collectionItem(prefix: string, key: BinaryString, value: BinaryString): Item {
-  return { key, fkey: asciiLower(key), name: prefix + ':' + logEscapeNq(key), value, memo: undefined }
+  return { key, fkey: asciiLower(key), name: withColon(prefix) + logEscapeNq(key), value, memo: undefined }
 }
 
 /** A scalar variable's single value: name is the variable name. */

@@ -14,6 +14,21 @@ function list(name: string, build: (tx: TxState, out: Item[]) => void): Variable
   }
 }
 
+let stableSlots = 0
+
+/**
+ * A list built from request data that does not change during the transaction (headers, cookies,
+ * query arguments): built once, also across the re-evaluation after the body (TxState.stableList).
+ */
+function stable(build: (tx: TxState, out: Item[]) => void): VariableImpl {
+  const slot = stableSlots++
+  return {
+    collect(tx: TxState, sel: Selector, out: Item[]): void {
+      selectFrom(tx.stableList(slot, build), sel, out)
+    },
+  }
+}
+
 function scalar(name: string, compute: (tx: TxState) => string | undefined): VariableImpl {
   return {
     collect(tx: TxState, _sel: Selector, out: Item[]): void {
@@ -84,15 +99,15 @@ function requestLine(tx: TxState): string {
 export const REQUEST_VARIABLES: Record<string, VariableImpl> = {
   ARGS: list('ARGS', buildArgs),
   ARGS_NAMES: list('ARGS_NAMES', buildArgsNames),
-  ARGS_GET: list('ARGS_GET', buildArgsGet),
-  ARGS_GET_NAMES: list('ARGS_GET_NAMES', buildArgsGetNames),
+  ARGS_GET: stable(buildArgsGet),
+  ARGS_GET_NAMES: stable(buildArgsGetNames),
   ARGS_POST: list('ARGS_POST', buildArgsPost),
   ARGS_POST_NAMES: list('ARGS_POST_NAMES', buildArgsPostNames),
   ARGS_COMBINED_SIZE: scalar('ARGS_COMBINED_SIZE', argsCombinedSize),
-  REQUEST_HEADERS: list('REQUEST_HEADERS', buildHeaders),
-  REQUEST_HEADERS_NAMES: list('REQUEST_HEADERS_NAMES', buildHeaderNames),
-  REQUEST_COOKIES: list('REQUEST_COOKIES', buildCookies),
-  REQUEST_COOKIES_NAMES: list('REQUEST_COOKIES_NAMES', buildCookieNames),
+  REQUEST_HEADERS: stable(buildHeaders),
+  REQUEST_HEADERS_NAMES: stable(buildHeaderNames),
+  REQUEST_COOKIES: stable(buildCookies),
+  REQUEST_COOKIES_NAMES: stable(buildCookieNames),
   REQUEST_METHOD: scalar('REQUEST_METHOD', (tx) => tx.req.method),
   REQUEST_PROTOCOL: scalar('REQUEST_PROTOCOL', (tx) => tx.req.protocol),
   REQUEST_LINE: scalar('REQUEST_LINE', requestLine),
