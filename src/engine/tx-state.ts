@@ -305,8 +305,9 @@ export class TxState {
 
   /** forget derived lists and scalars (after body or response processing) */
   invalidate(): void {
-    this.itemCache.clear()
-    this.scalarCache.clear()
+    // Map.clear() allocates a new table even for an empty map
+    if (this.itemCache.size !== 0) this.itemCache.clear()
+    if (this.scalarCache.size !== 0) this.scalarCache.clear()
     if (this.targetSets.length !== 0) {
       this.targetSets = []
       this.targetOwners = []

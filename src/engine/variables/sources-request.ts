@@ -37,12 +37,28 @@ function scalar(name: string, compute: (tx: TxState) => string | undefined): Var
   }
 }
 
-function buildArgs(tx: TxState, out: Item[]): void {
+/**
+ * ARGS and ARGS_NAMES are rebuilt when the body adds arguments; their query-string part is the
+ * same before and after, so it is built once (stable slots) and its items are reused.
+ */
+const ARGS_QUERY = stableSlots++
+const ARGS_NAMES_QUERY = stableSlots++
+
+function buildArgsQuery(tx: TxState, out: Item[]): void {
   TxStateClass.pairsTo('ARGS', tx.argsGet(), out, false)
+}
+function buildArgsNamesQuery(tx: TxState, out: Item[]): void {
+  TxStateClass.pairsTo('ARGS_NAMES', tx.argsGet(), out, true)
+}
+function pushAll(from: readonly Item[], out: Item[]): void {
+  for (let i = 0; i < from.length; i++) out.push(from[i] as Item)
+}
+function buildArgs(tx: TxState, out: Item[]): void {
+  pushAll(tx.stableList(ARGS_QUERY, buildArgsQuery), out)
   TxStateClass.pairsTo('ARGS', tx.argsBody().args, out, false)
 }
 function buildArgsNames(tx: TxState, out: Item[]): void {
-  TxStateClass.pairsTo('ARGS_NAMES', tx.argsGet(), out, true)
+  pushAll(tx.stableList(ARGS_NAMES_QUERY, buildArgsNamesQuery), out)
   TxStateClass.pairsTo('ARGS_NAMES', tx.argsBody().args, out, true)
 }
 function buildArgsGet(tx: TxState, out: Item[]): void {
