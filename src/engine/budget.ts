@@ -38,6 +38,12 @@ export const DEFAULT_INSPECTION_BUDGET = 2_000_000
 export const WORK_UNITS = {
   /** a rule or chain link evaluated */
   rule: 40,
+  /** an item (target value) a rule or chain link examines, before any test of its value */
+  item: 0,
+  /** a byte of the request line, the request headers and the request body (parsing) */
+  requestByte: 0,
+  /** a byte a regex runs on the linear-time engine (re2js), besides operatorByte */
+  linearByte: 0,
   /** an operator call, besides the bytes it is given */
   operatorCall: 120,
   /** a byte given to an operator */
@@ -51,6 +57,19 @@ export const WORK_UNITS = {
   /** a match (actions, MATCHED_VARS, the alert with its macro expansions) */
   match: 400,
 }
+
+/** The budget is spent and phase 1-4 inspection must stop (phase 5 always runs). */
+export function overBudget(tx: TxState): boolean {
+  return tx.work > tx.program.inspectionBudget && tx.phase < 5
+}
+
+/**
+ * Thrown by the transformation cache (tcache.ts) when the budget is spent before a step: a
+ * transformation of a long value costs as much as many rules, so the engine stops between steps,
+ * not only between rules and operator calls. Nothing partial is cached; the rule evaluator turns
+ * it into budgetExceeded().
+ */
+export class BudgetSpent extends Error {}
 
 /** Stop the transaction's rule evaluation: the budget is spent (see above). */
 export function budgetExceeded(tx: TxState, phase: number): void {

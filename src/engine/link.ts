@@ -68,7 +68,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
   const transformations = options.transformations ?? TRANSFORMATIONS
   const files = bundle.sources.map((s) => s.path)
   const prof = options.profiler
-  const chains = linkChains(bundle.tchains, transformations, prof)
+  const { chains, nodeDepth } = linkChains(bundle.tchains, transformations, prof)
   const problems: string[] = []
   const phases: LinkedRule[][] = []
   const ctx: LinkContext = { serial: 0, sets: new Map(), slots: new Map(), byOp: new Map() }
@@ -78,17 +78,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     const out: LinkedRule[] = []
     for (let i = 0; i < list.length; i++) {
       out.push(
-        linkRule(
-          list[i] as Rule,
-          (p + 1) as PhaseNumber,
-          i,
-          files,
-          chains.chains,
-          ops,
-          undefined,
-          problems,
-          ctx,
-        ),
+        linkRule(list[i] as Rule, (p + 1) as PhaseNumber, i, files, chains, ops, undefined, problems, ctx),
       )
     }
     phases.push(out)
@@ -103,6 +93,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     config: bundle.config,
     phases,
     transformEnv: env,
+    chainNodeDepth: nodeDepth,
     ruleCount: ctx.serial,
     targetSetCount: ctx.sets.size,
     transformedSlotCount: ctx.slots.size,
@@ -162,33 +153,40 @@ function linkChains(
   tchains: string[][],
   registry: Readonly<Record<string, TransformationDef>>,
   prof: EngineProfiler | undefined,
-): { chains: LinkedChain[]; nodeCount: number } {
+): { chains: LinkedChain[]; nodeDepth: Int32Array } {
   const ids = new Map<string, number>()
+  const depths: number[] = [0]
   const chains: LinkedChain[] = []
   const unknown: string[] = []
+  const intern = (k: string, depth: number): number => {
+    let id = ids.get(k)
+    if (id === undefined) {
+      id = ids.size + 1
+      ids.set(k, id)
+      depths[id] = depth
+    }
+    return id
+  }
   for (const names of tchains) {
     const fns: TransformFn[] = []
     const nodes: number[] = []
+    const singles: number[] = []
     let parent = 0
     for (const name of names) {
       const def = registry[name]
       if (def === undefined) unknown.push(name)
       const fn = def === undefined ? identity : def.fn
       fns.push(prof === undefined ? fn : profiledTransformation(name, fn, prof))
-      const k = parent + '\u0000' + name
-      let id = ids.get(k)
-      if (id === undefined) {
-        id = ids.size + 1
-        ids.set(k, id)
-      }
+      const id = intern(parent + '\u0000' + name, nodes.length + 1)
       nodes.push(id)
+      singles.push(intern('0\u0000' + name, 1))
       parent = id
     }
-    chains.push({ fns, names, nodes })
+    chains.push({ fns, names, nodes, singles })
   }
   if (unknown.length > 0)
     throw new BundleError('bundle: unknown transformation(s): ' + Array.from(new Set(unknown)).join(', '))
-  return { chains, nodeCount: ids.size }
+  return { chains, nodeDepth: Int32Array.from(depths) }
 }
 
 function identity(s: string): string {
@@ -312,7 +310,7 @@ function linkRule(
     opDef: opDef ?? null,
     opFn: undefined,
     asyncOp: opDef?.async === true,
-    chain: chain ?? { fns: [], names: [], nodes: [] },
+    chain: chain ?? { fns: [], names: [], nodes: [], singles: [] },
     actions: rule.actions.map(linkAction),
     disruptive: disruptiveOf(rule),
     status: rule.status ?? 0,

@@ -1,5 +1,5 @@
 import type { BinaryString } from './bytes'
-import { WORK_UNITS } from './budget'
+import { overBudget, WORK_UNITS } from './budget'
 import type { LinkedRule } from './program'
 import type { LiteralIndex } from './regex/literal-index'
 import { memoOf, transformItem } from './tcache'
@@ -53,6 +53,12 @@ export function slotLiterals(
       vals[i] = value
     }
     const off = itemOffset(tx, lits, it, value, last)
+    if (off < 0) {
+      // not scanned (the budget is spent): the rules reach the item and stop there
+      out[words + i] = -1
+      for (let w = 0; w < words; w++) out[w] = -1
+      continue
+    }
     out[words + i] = off
     for (let k = 0; k < used.length; k++) {
       const w = used[k] as number
@@ -65,7 +71,8 @@ export function slotLiterals(
 /**
  * The literal-pool offset of `value`, the item's value after chain node `node` (-1: no
  * transformation): kept in the item's memo, so a value is looked up by string once per
- * transaction, not once per slot and rule that visits it.
+ * transaction, not once per slot and rule that visits it. -1 when the value is not scanned
+ * because the inspection budget is spent (nothing is recorded then).
  */
 function itemOffset(tx: TxState, lits: LiteralIndex, it: Item, value: BinaryString, node: number): number {
   const memo = memoOf(tx, it)
@@ -77,12 +84,15 @@ function itemOffset(tx: TxState, lits: LiteralIndex, it: Item, value: BinaryStri
   let off = memo.offsetOf(node)
   if (off < 0) {
     off = literalOffset(tx, lits, value)
-    memo.setOffset(node, off)
+    if (off >= 0) memo.setOffset(node, off)
   }
   return off
 }
 
-/** The offset in tx.literalPool of the value's presence bits: each distinct value is scanned once. */
+/**
+ * The offset in tx.literalPool of the value's presence bits: each distinct value is scanned once
+ * (-1: not scanned, the inspection budget is spent).
+ */
 function literalOffset(tx: TxState, lits: LiteralIndex, value: BinaryString): number {
   let offsets = tx.literalOffsets
   if (offsets === undefined) {
@@ -91,6 +101,7 @@ function literalOffset(tx: TxState, lits: LiteralIndex, value: BinaryString): nu
   }
   let known = offsets.get(value)
   if (known === undefined) {
+    if (overBudget(tx)) return -1
     const pool = tx.literalPool
     const words = lits.words
     known = pool.length
@@ -104,7 +115,10 @@ function literalOffset(tx: TxState, lits: LiteralIndex, value: BinaryString): nu
   return known
 }
 
-/** multiMatch: does the value (the item's value after chain node `node`, -1: raw) have the rule's bit? */
+/**
+ * multiMatch: may the value (the item's value after chain node `node`, -1: raw) hold the rule's
+ * bit? (True when it is not scanned because the budget is spent.)
+ */
 export function mayHold(
   tx: TxState,
   lits: LiteralIndex,
@@ -113,5 +127,7 @@ export function mayHold(
   v: BinaryString,
   node: number,
 ): boolean {
-  return intersects(tx.literalPool, itemOffset(tx, lits, it, v, node), mask)
+  const off = itemOffset(tx, lits, it, v, node)
+  // not scanned (the budget is spent): the operator call that follows stops the evaluation
+  return off < 0 || intersects(tx.literalPool, off, mask)
 }

@@ -18,6 +18,8 @@ export interface Program {
   /** rules per phase (index 0 = phase 1), chain links hang off their starter */
   readonly phases: readonly (readonly LinkedRule[])[]
   readonly transformEnv: TransformEnv
+  /** by transformation-chain node id (link.ts): the length of the chain prefix it stands for */
+  readonly chainNodeDepth: Int32Array
   readonly bodyProcessors: Readonly<Record<string, BodyProcessor>>
   readonly store: PersistentStore | undefined
   /** resolver for @rbl (LoadOptions.resolver); a Transaction may bring its own */
@@ -80,6 +82,8 @@ export interface LinkedChain {
   readonly fns: readonly TransformFn[]
   readonly names: readonly string[]
   readonly nodes: readonly number[]
+  /** by step: the node of the one-step chain of that step's transformation (its result on any input) */
+  readonly singles: readonly number[]
 }
 
 export type DisruptiveKind =

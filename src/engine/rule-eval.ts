@@ -3,7 +3,7 @@ import { isTargetRemoved, removalsFor } from './actions/ctl'
 import type { BinaryString } from './bytes'
 import { disrupt } from './disrupt'
 import { clearArray } from './array-clear'
-import { budgetExceeded, WORK_UNITS } from './budget'
+import { BudgetSpent, budgetExceeded, overBudget, WORK_UNITS } from './budget'
 import { logEscape } from './log-escape'
 import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
@@ -157,6 +157,7 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   }
   const n = items.length
   if (n === 0) return RuleResult.NoMatch
+  tx.work += n * WORK_UNITS.item
   const removals = tx.removedTargets.length > 0 && !r.isLink ? removalsFor(tx, r) : undefined
   const checkRemoved = removals !== undefined && removals.length > 0
   if (r.multiMatch) return evalMultiMatch(tx, r, items, owners, checkRemoved ? removals : undefined)
@@ -200,9 +201,8 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
     if (value === undefined) {
       try {
         value = transformItem(tx, r.chain, it)
-      } catch {
-        // transformations are total; a fault fails the rule like v2's tfn error (-1)
-        return RuleResult.NoMatch
+      } catch (e) {
+        return transformFailed(tx, e)
       }
       if (vals !== undefined) vals[i] = value
     }
@@ -252,9 +252,8 @@ function evalMultiMatch(
       let next: BinaryString
       try {
         next = transformStep(tx, chain, it, k, v)
-      } catch {
-        // transformations are total; a fault fails the rule like v2's tfn error (-1)
-        return RuleResult.NoMatch
+      } catch (e) {
+        return transformFailed(tx, e)
       }
       changed = next !== v
       v = next
@@ -272,6 +271,16 @@ function evalMultiMatch(
   return matches > 0 ? RuleResult.Match : RuleResult.NoMatch
 }
 
+/**
+ * A transformation threw: the inspection budget is spent (tcache.ts stops between steps), or a
+ * fault, which fails the rule like v2's tfn error (-1) (transformations are total).
+ */
+function transformFailed(tx: TxState, e: unknown): RuleResult {
+  if (!(e instanceof BudgetSpent)) return RuleResult.NoMatch
+  budgetExceeded(tx, tx.phase)
+  return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.NoMatch
+}
+
 function execOperator(
   tx: TxState,
   r: LinkedRule,
@@ -281,7 +290,7 @@ function execOperator(
 ): RuleResult {
   const fn = r.opFn ?? linkOperator(r)
   tx.work += value.length * WORK_UNITS.operatorByte + WORK_UNITS.operatorCall
-  if (tx.work > tx.program.inspectionBudget && tx.phase < 5) {
+  if (overBudget(tx)) {
     // the inspection budget is spent within a rule (one rule over thousands of items): stop
     // here, not only between rules (budget.ts)
     budgetExceeded(tx, tx.phase)
@@ -298,6 +307,10 @@ function execOperator(
     m = fn(value, ctx)
   } catch {
     m = false
+  }
+  if (ctx.linearBytes !== 0) {
+    tx.work += ctx.linearBytes * WORK_UNITS.linearByte
+    ctx.linearBytes = 0
   }
   if (ctx.error !== undefined) {
     // v2: the operator returned -1: "Rule processing failed", no negation, remaining targets skipped

@@ -1,4 +1,4 @@
-import { WORK_UNITS } from './budget'
+import { BudgetSpent, overBudget, WORK_UNITS } from './budget'
 import type { BinaryString } from './bytes'
 import type { LinkedChain } from './program'
 import type { TransformFn } from './transformations/types'
@@ -46,6 +46,39 @@ export class ValueMemo {
     return undefined
   }
 
+  /**
+   * The deepest prefix of a chain (its node ids, `chain`) that this memo holds, in one pass over
+   * the entries (a value visited by many chains holds many; probing prefix by prefix cost a pass
+   * each): the entry's index, or -1. `depth` is Program.chainNodeDepth.
+   */
+  deepest(chain: readonly number[], depth: Int32Array): number {
+    const nodes = this.nodes
+    const n = chain.length
+    // the whole chain cached (the usual case: hundreds of rules share a few chains)
+    const last = chain[n - 1]
+    for (let i = 0; i < nodes.length; i++) if (nodes[i] === last) return i
+    let best = -1
+    let at = -1
+    for (let i = 0; i < nodes.length; i++) {
+      const x = nodes[i] as number
+      const d = (depth[x] as number) - 1
+      if (d > best && d < n && chain[d] === x) {
+        best = d
+        at = i
+      }
+    }
+    return at
+  }
+
+  /** entry i (from deepest()): its chain node and result */
+  nodeAt(i: number): number {
+    return this.nodes[i] as number
+  }
+
+  resultAt(i: number): BinaryString {
+    return this.results[i] as BinaryString
+  }
+
   set(node: number, v: BinaryString): void {
     this.nodes.push(node)
     this.results.push(v)
@@ -74,17 +107,34 @@ export class ValueMemo {
 export function memoOf(tx: TxState, it: Item): ValueMemo | undefined {
   const known = it.memo
   if (known !== undefined && known.serial === tx.serial) return known
-  let memo = tx.tcache.get(it.value)
-  if (memo === undefined) {
-    if (tx.tcacheEntries >= TCACHE_MAX_ENTRIES) return undefined
-    memo = new ValueMemo(tx.serial)
-    tx.tcache.set(it.value, memo)
-  }
-  it.memo = memo
+  const memo = valueMemo(tx, it.value)
+  if (memo !== undefined) it.memo = memo
   return memo
 }
 
-/** The item's value after the chain (cached by value and chain prefix). */
+function valueMemo(tx: TxState, value: BinaryString): ValueMemo | undefined {
+  let memo = tx.tcache.get(value)
+  if (memo === undefined) {
+    if (tx.tcacheEntries >= TCACHE_MAX_ENTRIES) return undefined
+    memo = new ValueMemo(tx.serial)
+    tx.tcache.set(value, memo)
+  }
+  return memo
+}
+
+/**
+ * Intermediate values at least this long also share each transformation's result across chains
+ * (keyed by the input string and the transformation): about 70 % of CRS's transformation calls
+ * repeat an input another chain prefix produced (t:none,t:urlDecodeUni and
+ * t:utf8toUnicode,t:urlDecodeUni on ASCII text), which costs for long values; for short ones the
+ * lookup would cost about what the transformation does.
+ */
+export const SHARE_MIN_LENGTH = 256
+
+/**
+ * The item's value after the chain (cached by value and chain prefix). Throws BudgetSpent when
+ * the inspection budget is spent before a step that is not cached yet.
+ */
 export function transformItem(tx: TxState, chain: LinkedChain, it: Item): BinaryString {
   if (chain.fns.length === 0) return it.value
   return run(tx, chain, it.value, memoOf(tx, it))
@@ -96,28 +146,26 @@ function run(
   value: BinaryString,
   memo: ValueMemo | undefined,
 ): BinaryString {
-  const fns = chain.fns
-  const n = fns.length
+  const n = chain.fns.length
   const nodes = chain.nodes
   let v = value
   let k = 0
   const m = memo
+  const depth = tx.program.chainNodeDepth
   if (m !== undefined) {
-    const hit = m.get(nodes[n - 1] as number)
-    if (hit !== undefined) return hit
-    for (let j = n - 2; j >= 0; j--) {
-      const h = m.get(nodes[j] as number)
-      if (h !== undefined) {
-        v = h
-        k = j + 1
-        break
-      }
+    const at = m.deepest(nodes, depth)
+    if (at >= 0) {
+      v = m.resultAt(at)
+      k = depth[m.nodeAt(at)] as number
+      if (k === n) return v
     }
   }
-  const env = tx.program.transformEnv
   for (; k < n; k++) {
-    tx.work += v.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
-    v = (fns[k] as TransformFn)(v, env)
+    if (v.length < SHARE_MIN_LENGTH) {
+      if (overBudget(tx)) throw new BudgetSpent()
+      tx.work += v.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
+      v = (chain.fns[k] as TransformFn)(v, tx.program.transformEnv)
+    } else v = step(tx, chain, k, v, v === value ? m : undefined)
     if (m !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
       m.set(nodes[k] as number, v)
       tx.tcacheEntries++
@@ -127,8 +175,39 @@ function run(
 }
 
 /**
+ * Step k of the chain on `v`: the transformation's result for this input string when a chain
+ * already computed it (the input's memo `own`, or for long inputs their own memo), else computed
+ * and recorded there. Throws BudgetSpent when it would compute with the budget spent.
+ */
+function step(
+  tx: TxState,
+  chain: LinkedChain,
+  k: number,
+  v: BinaryString,
+  own: ValueMemo | undefined,
+): BinaryString {
+  const single = chain.singles[k] as number
+  // short inputs: the lookup would cost about what the transformation does, and the extra
+  // entries would grow every memo
+  const vm =
+    v.length < SHARE_MIN_LENGTH ? undefined : own !== undefined ? (k > 0 ? own : undefined) : valueMemo(tx, v)
+  if (vm !== undefined) {
+    const hit = vm.get(single)
+    if (hit !== undefined) return hit
+  }
+  if (overBudget(tx)) throw new BudgetSpent()
+  tx.work += v.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
+  const out = (chain.fns[k] as TransformFn)(v, tx.program.transformEnv)
+  if (vm !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
+    vm.set(single, out)
+    tx.tcacheEntries++
+  }
+  return out
+}
+
+/**
  * One step for multiMatch: the value after step k, given the value after step k-1 (`prev`) and
- * the item (whose value is the cache key). Cached like transform().
+ * the item (whose value is the cache key). Cached like transformItem().
  */
 export function transformStep(
   tx: TxState,
@@ -143,8 +222,7 @@ export function transformStep(
     const hit = m.get(node)
     if (hit !== undefined) return hit
   }
-  tx.work += prev.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
-  const v = (chain.fns[k] as TransformFn)(prev, tx.program.transformEnv)
+  const v = step(tx, chain, k, prev, prev === it.value ? m : undefined)
   if (m !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
     m.set(node, v)
     tx.tcacheEntries++

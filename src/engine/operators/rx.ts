@@ -27,6 +27,7 @@ export const rx: OperatorDef = {
     const prefix = patternMatchPrefix(op.arg)
     const fn: OperatorFn = (input, ctx) => {
       const r = ctx.capture ? re.capture(input, ctx.captures) : re.test(input)
+      if (re.linearBytes !== 0) ctx.linearBytes += re.linearBytes
       if (r === MATCH) {
         ctx.message = prefix + ctx.varName + '.'
         return true

@@ -21,6 +21,12 @@ export interface OperatorContext {
    * e.g. `Pattern match "a" at ARGS:x.` or `detected SQLi using libinjection with fingerprint 's&1c'`.
    */
   message: string
+  /**
+   * Output: bytes this evaluation ran on the linear-time regex engine (re2js), which the
+   * inspection budget weighs apart (budget.ts WORK_UNITS.linearByte). The engine zeroes it
+   * before each evaluation.
+   */
+  linearBytes: number
   /** expand a macro template against the transaction (for operators with %{...} arguments) */
   expand(t: Template): BinaryString
   /** set a TX variable (e.g. MSC_PCRE_LIMITS_EXCEEDED when a guard stops an evaluation) */

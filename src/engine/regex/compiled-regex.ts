@@ -39,6 +39,12 @@ export class CompiledRegex {
   private readonly cap: number
   /** the prefilter regex; null when there is none (built on first use: undefined until then) */
   private pre: PrefilterTest | null | undefined
+  /**
+   * Bytes the last test()/capture() handed to the linear-time engine (0: V8 or the prefilter
+   * answered). The rx operator reports them to the inspection budget: re2js's DFA costs several
+   * times V8's per byte.
+   */
+  linearBytes = 0
 
   constructor(readonly spec: RegexSpec) {
     this.alwaysLinear = spec.engine === 'linear' && spec.linear !== undefined
@@ -120,6 +126,7 @@ export class CompiledRegex {
 
   /** Match or not (no captures). */
   test(input: BinaryString): RegexOutcome {
+    this.linearBytes = 0
     // a subject without any of the required literals cannot match (no engine needed, no guard)
     if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     const r = this.route(input.length)
@@ -127,6 +134,7 @@ export class CompiledRegex {
     if (r === 2) return LIMIT
     const re2 = this.linear()
     if (re2 === null) return LIMIT
+    this.linearBytes = input.length
     try {
       return this.linearTest(re2, input) ? MATCH : NO_MATCH
     } catch {
@@ -139,6 +147,7 @@ export class CompiledRegex {
    * beyond the pattern's groups; every slot is written). On NO_MATCH / LIMIT `out` is untouched.
    */
   capture(input: BinaryString, out: (BinaryString | undefined)[]): RegexOutcome {
+    this.linearBytes = 0
     if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     let r = this.route(input.length)
     if (r === 0 && this.spec.repeatCaptures === true && this.spec.linear !== undefined) r = 1
@@ -155,6 +164,7 @@ export class CompiledRegex {
     }
     const re2 = this.linear()
     if (re2 === null) return LIMIT
+    this.linearBytes = input.length
     try {
       // re2js answers a boolean question with its lazy DFA; a capturing search runs the NFA or
       // the backtracker, 10-100x slower. Most evaluations do not match: ask the DFA first.

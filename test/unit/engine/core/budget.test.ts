@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_INSPECTION_BUDGET, WORK_UNITS } from '../../../../src/engine/budget'
+import { Transaction } from '../../../../src/engine/index'
 import { parseRaw, program, runAll } from './harness'
 
 // Four rules over ARGS; the last one logs in phase 5, so we see that logging still runs.
@@ -58,5 +59,44 @@ describe('inspection budget (budget.ts)', () => {
     const r = runAll(program(RULES, undefined, { inspectionBudget: Infinity }), request(900))
     expect(r.tx.state.budgetExceeded).toBe(false)
     expect(r.interruption?.ruleId).toBe(3)
+  })
+
+  describe('long values: the budget stops between transformation steps', () => {
+    // one 60 KB argument; rule 1's chain costs three steps over it, and rule 9 (phase 5, where
+    // the budget does not apply) needs the same chain's full result
+    const CHAIN = 't:lowercase,t:urlDecode,t:urlDecode,t:compressWhitespace'
+    const LONG = `
+SecRule ARGS "@streq never" "id:1,phase:2,deny,${CHAIN}"
+SecRule ARGS "@streq abc def" "id:9,phase:5,pass,log,${CHAIN}"
+`
+    const body = 'q=ABC' + '%2520'.repeat(12000) + 'DEF'
+    const req = () =>
+      parseRaw(
+        `POST / HTTP/1.1\r\nHost: h\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      )
+    const config = { ruleEngine: 'DetectionOnly' as const, requestBodyAccess: true }
+    const full = runAll(program(LONG, config, { inspectionBudget: Infinity }), req())
+    // the most one step can add: its input's bytes and the call
+    const step = body.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
+    it('without a budget the full chain runs and rule 9 sees its result', () => {
+      expect(full.tx.state.budgetExceeded).toBe(false)
+      expect(full.alerts.some((a) => a.includes('[id "9"]'))).toBe(true)
+    })
+
+    it.each([0.2, 0.4, 0.6, 0.8, 0.95])(
+      'a budget at %s of the full cost stops within one step of it; phase 5 still sees full results',
+      (share) => {
+        const budget = Math.floor(full.tx.state.work * share)
+        const p = program(LONG, config, { inspectionBudget: budget })
+        const tx = new Transaction(p, req())
+        tx.processRequestHeaders()
+        tx.processRequestBody()
+        expect(tx.state.budgetExceeded).toBe(true)
+        expect(tx.state.work).toBeLessThanOrEqual(budget + step)
+        const r = runAll(p, req())
+        // nothing partial was cached: rule 9 transformed the value to the end and matched
+        expect(r.alerts.some((a) => a.includes('[id "9"]'))).toBe(true)
+      },
+    )
   })
 })

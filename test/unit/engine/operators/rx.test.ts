@@ -26,6 +26,7 @@ function ctx(varName: string, capture: boolean): OperatorContext & { tx: Record<
     capture,
     captures: [],
     message: '',
+    linearBytes: 0,
     expand: (t) => (typeof t === 'string' ? t : ''),
     setTx(name, value) {
       tx[name] = value

@@ -126,6 +126,7 @@ export function makeContext(opts: {
     capture: opts.capture === true,
     captures: [],
     message: '',
+    linearBytes: 0,
     geoSet: [],
     expand(t: Template): string {
       if (typeof t === 'string') return t

@@ -29,6 +29,7 @@ function context(capture: boolean): OperatorContext {
     capture,
     captures: [],
     message: '',
+    linearBytes: 0,
     expand: () => '',
     setTx: () => undefined,
   }
