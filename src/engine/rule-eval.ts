@@ -157,7 +157,6 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   }
   const n = items.length
   if (n === 0) return RuleResult.NoMatch
-  tx.work += n * WORK_UNITS.item
   const removals = tx.removedTargets.length > 0 && !r.isLink ? removalsFor(tx, r) : undefined
   const checkRemoved = removals !== undefined && removals.length > 0
   if (r.multiMatch) return evalMultiMatch(tx, r, items, owners, checkRemoved ? removals : undefined)

@@ -11,7 +11,6 @@ import type { Program } from './program'
 import type { EngineRequest, Interruption } from './request'
 import { processRequestBodyData, processResponseBodyData } from './bodies'
 import { TxState, type AllowScope } from './tx-state'
-import { WORK_UNITS } from './budget'
 
 export interface TransactionOptions {
   /** milliseconds since the epoch (TIME*, DURATION, collection timestamps); default Date.now */
@@ -80,10 +79,6 @@ export class Transaction {
     const resolver = options.resolver ?? program.resolver
     if (resolver !== undefined) ctx.dns = new TxDns(resolver, s.pendingLookups)
     s.opCtx = ctx
-    // parsing the request line and headers (the body: bodyThen) is work the budget counts too
-    let bytes = request.method.length + request.uri.length + request.protocol.length
-    for (const [k, v] of request.headers) bytes += k.length + v.length + 4
-    s.work += bytes * WORK_UNITS.requestByte
     if (options.env !== undefined)
       for (const k of Object.keys(options.env)) s.env.set(k, options.env[k] ?? '')
     if (options.ruleEngine !== undefined) s.ruleEngine = options.ruleEngine
@@ -234,7 +229,6 @@ export class Transaction {
       // v2 re-reads the configuration with the ctl changes before the body: after
       // ctl:ruleEngine=Off the body is not read (vectors engine/nofiles-limit.json)
       if (s.allowScope !== 'request' && s.allowScope !== 'all' && s.ruleEngine !== 'Off') {
-        s.work += (s.req.body?.length ?? 0) * WORK_UNITS.requestByte
         processRequestBodyData(s)
       }
     }
