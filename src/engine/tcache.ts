@@ -161,11 +161,7 @@ function run(
     }
   }
   for (; k < n; k++) {
-    if (v.length < SHARE_MIN_LENGTH) {
-      if (overBudget(tx)) throw new BudgetSpent()
-      tx.work += v.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
-      v = (chain.fns[k] as TransformFn)(v, tx.program.transformEnv)
-    } else v = step(tx, chain, k, v, v === value ? m : undefined)
+    v = step(tx, chain, k, v, v === value ? m : undefined)
     if (m !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
       m.set(nodes[k] as number, v)
       tx.tcacheEntries++
