@@ -2,6 +2,7 @@ import type { Template } from '../bundle/schema'
 import { regexOfOperator } from './operators/rx'
 import type { LinkedRule, Program } from './program'
 import { linkOperator } from './rule-eval'
+import { trainProgram } from './train'
 
 export interface WarmReport {
   /** operators linked (every rule and chain link that was considered) */
@@ -18,6 +19,8 @@ export interface WarmReport {
   skipped: number
   /** the paranoia level warmed up to (rules tagged paranoia-level/N above it were left); null: all */
   paranoiaLevel: number | null
+  /** JIT training transactions run after the compiles (WarmOptions.train, train.ts) */
+  trained: number
 }
 
 /**
@@ -54,6 +57,15 @@ export interface WarmOptions {
    * would compile on such a request); the rest follow, each group costliest first.
    */
   sample?: string
+  /**
+   * Rounds of JIT training after the compiles (train.ts): synthetic transactions whose values
+   * hold every byte class and escape syntax, so that the engine's own loops are optimised with
+   * complete type feedback before the first request. Its transactions reach every operator of
+   * the rules they run (compiling what a budget or a paranoia level left out), so it belongs with
+   * a full warm-up: default 2 without budget and paranoia level, else 0. About 0.2-0.5 s of CPU
+   * with CRS in Node, too much beside `all` for Workers' startup limit (README "Cold start").
+   */
+  train?: number
 }
 
 /** the tag CRS puts on each rule of a paranoia level */
@@ -88,6 +100,7 @@ export function warmProgram(program: Program, options: WarmOptions = {}): WarmRe
     bytes: 0,
     skipped: 0,
     paranoiaLevel: level ?? null,
+    trained: 0,
   }
   // the literal index (regex/literal-index.ts) serves every request's first rules: always built,
   // outside the byte budget (~60-120 ms with CRS's phrase and command lists)
@@ -124,6 +137,8 @@ export function warmProgram(program: Program, options: WarmOptions = {}): WarmRe
     report.bytes += c.cost
     warmOperator(c.r, fallbacks, report)
   }
+  const rounds = options.train ?? (budget === Infinity && level === undefined ? 2 : 0)
+  if (rounds > 0) report.trained = trainProgram(program, rounds).transactions
   return report
 }
 

@@ -56,6 +56,9 @@ export function warmWaf(waf: LinkedWaf, setting: string | undefined): WarmReport
       budget,
       fallbacks: false,
       sample: TYPICAL_TRAFFIC,
+      // JIT training (engine train.ts) costs 0.2-0.5 s with CRS: with `all`, too close to
+      // Workers' 1 s startup limit (README "Cold start")
+      train: 0,
     })
   } catch {
     waf.warmup = null
