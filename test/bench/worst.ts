@@ -154,7 +154,10 @@ export function redosCases(): BenchRequest[] {
 
 export interface WorstRow {
   name: string
+  /** median of the runs */
   cpu_us: number
+  /** every run in order (the first pays V8's tier-up of the code paths this shape takes) */
+  runs_us: number[]
   status: number
 }
 
@@ -167,7 +170,7 @@ declare const gc: (() => void) | undefined
  * which do not run on the request's thread and are not the request's CPU time in a Worker) and
  * the wall time (which also counts waiting for the CPU on a busy machine).
  */
-export function runWorst(program: Program, cases: readonly BenchRequest[], runs = 3): WorstRow[] {
+export function runWorst(program: Program, cases: readonly BenchRequest[], runs = 5): WorstRow[] {
   warmProgram(program)
   const rows: WorstRow[] = []
   for (const r of cases) {
@@ -182,8 +185,8 @@ export function runWorst(program: Program, cases: readonly BenchRequest[], runs 
       t.push(Math.round(Math.min(c.user + c.system, w)))
       status = tx.interruption?.status ?? 200
     }
-    t.sort((a, b) => a - b)
-    rows.push({ name: r.name, cpu_us: t[t.length >> 1] as number, status })
+    const sorted = [...t].sort((a, b) => a - b)
+    rows.push({ name: r.name, cpu_us: sorted[sorted.length >> 1] as number, runs_us: t, status })
     // keep a big corpus from piling up garbage collection on a later request
     if (typeof gc === 'function') gc()
   }
