@@ -46,9 +46,11 @@ export function slotLiterals(
       try {
         value = transformItem(tx, r.chain, it)
       } catch {
-        out[words + i] = -1
+        // the budget is spent (tcache.ts): neither this item nor the rest are scanned, and
+        // the rules reach them and stop there
+        for (let k = i; k < n; k++) out[words + k] = -1
         for (let w = 0; w < words; w++) out[w] = -1
-        continue
+        break
       }
       vals[i] = value
     }

@@ -1,4 +1,4 @@
-import { BudgetSpent, overBudget, WORK_UNITS } from './budget'
+import { BUDGET_SPENT, overBudget, WORK_UNITS } from './budget'
 import type { BinaryString } from './bytes'
 import type { LinkedChain } from './program'
 import type { TransformFn } from './transformations/types'
@@ -191,7 +191,7 @@ function step(
     const hit = vm.get(single)
     if (hit !== undefined) return hit
   }
-  if (overBudget(tx)) throw new BudgetSpent()
+  if (overBudget(tx)) throw BUDGET_SPENT
   tx.work += v.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
   const out = (chain.fns[k] as TransformFn)(v, tx.program.transformEnv)
   if (vm !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
