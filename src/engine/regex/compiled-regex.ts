@@ -169,6 +169,15 @@ export class CompiledRegex {
       // re2js answers a boolean question with its lazy DFA; a capturing search runs the NFA or
       // the backtracker, 10-100x slower. Most evaluations do not match: ask the DFA first.
       if (!this.linearTest(re2, input)) return NO_MATCH
+      const groups = submatches(re2, input)
+      if (groups !== undefined) {
+        if (groups === null) return NO_MATCH
+        for (let k = 0; k < CAPTURE_SLOTS; k++) {
+          const g = k < groups.length ? groups[k] : null
+          out[k] = g === null || g === undefined ? undefined : g
+        }
+        return MATCH
+      }
       const m = re2.matcher(input)
       if (!m.find()) return NO_MATCH
       const n = Math.min(re2.groupCount(), CAPTURE_SLOTS - 1)
@@ -181,4 +190,26 @@ export class CompiledRegex {
       return LIMIT
     }
   }
+}
+
+/** re2js's internal RE2 (RE2JS.re2Input), as far as submatches() uses it */
+interface Re2Internal {
+  findSubmatch?: (s: string) => (string | null)[] | null
+  prog?: { numLb?: number }
+}
+
+/**
+ * The leftmost match and its groups in one search: re2js's RE2.findSubmatch (the Go API re2js
+ * ports), reached through RE2JS.re2Input like the DFA (re2-dfa.ts; re2js pinned at 2.10.0).
+ * Matcher.find() followed by group(k) searches twice: once for the match's bounds, then again
+ * from its start with every group, each a pass of the NFA over the match (~400 ns per byte;
+ * 942421's search over an 8 KB cookie took 3 + 5 ms). undefined when the internals are not as
+ * expected, or the pattern has a lookbehind: the caller then uses the Matcher (same answer).
+ */
+function submatches(re2: Re2, input: BinaryString): (string | null)[] | null | undefined {
+  const inner = (re2 as unknown as { re2Input?: Re2Internal }).re2Input
+  const find = inner?.findSubmatch
+  // a lookbehind needs the Matcher's lookbehind state
+  if (typeof find !== 'function' || inner?.prog?.numLb !== 0) return undefined
+  return find.call(inner, input)
 }

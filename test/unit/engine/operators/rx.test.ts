@@ -106,6 +106,20 @@ describe('@rx execution strategy', () => {
     expect(fn('\xc9\xffx', ctx('ARGS:x', false))).toBe(false)
   })
 
+  it('the linear engine fills the groups in one search, as V8 does (set, unset and beyond)', () => {
+    const pattern = '(a)(b+)?(?:(x)|(y))(z)?'
+    const linear = compileRegex(pattern, { mode: 'v2' }).spec
+    expect(linear.linear).toBeDefined()
+    const lin = rx.link(opRef(pattern, { ...linear, engine: 'linear' })) // force the linear form
+    const js = rx.link(opRef(pattern))
+    for (const input of ['--abbx--', 'ay', 'aby z', 'q'.repeat(600) + 'abbbyz']) {
+      const a = ctx('ARGS:x', true)
+      const b = ctx('ARGS:x', true)
+      expect(lin(input, a)).toBe(js(input, b))
+      expect(a.captures.slice(0, 10)).toEqual(b.captures.slice(0, 10))
+    }
+  })
+
   it('quadratic patterns: V8 up to the cap, the linear engine above it, same answers', () => {
     const plan = compileRegex('<[^>]*=x', { mode: 'v2' })
     expect(plan.spec.engine).toBeUndefined()
