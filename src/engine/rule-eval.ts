@@ -301,6 +301,8 @@ function execOperator(
   if (ctx.captures.length !== 0) clearArray(ctx.captures)
   ctx.message = ''
   ctx.error = undefined
+  // phase 5 always runs, unbudgeted (budget.ts)
+  ctx.unitsLeft = tx.phase < 5 ? tx.program.inspectionBudget - tx.work : Infinity
   let m: boolean
   try {
     m = fn(value, ctx)
@@ -310,6 +312,15 @@ function execOperator(
   if (ctx.linearBytes !== 0) {
     tx.work += ctx.linearBytes * WORK_UNITS.linearByte
     ctx.linearBytes = 0
+  }
+  if (ctx.captureBytes !== 0) {
+    tx.work += ctx.captureBytes * WORK_UNITS.captureByte
+    ctx.captureBytes = 0
+  }
+  if (ctx.budgetSpent) {
+    ctx.budgetSpent = false
+    budgetExceeded(tx, tx.phase)
+    return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.Failed
   }
   if (ctx.error !== undefined) {
     // v2: the operator returned -1: "Rule processing failed", no negation, remaining targets skipped

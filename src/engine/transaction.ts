@@ -62,6 +62,9 @@ export class Transaction {
       captures: [],
       message: '',
       linearBytes: 0,
+      unitsLeft: Infinity,
+      captureBytes: 0,
+      budgetSpent: false,
       expand: (t) => expand(s, t, null),
       setTx: (name, value) => s.tx.set(name, value),
       geo: {

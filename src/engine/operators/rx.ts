@@ -1,5 +1,5 @@
 import type { OperatorRef } from '../../bundle/schema'
-import { CompiledRegex, LIMIT, MATCH } from '../regex/compiled-regex'
+import { CompiledRegex, LIMIT, MATCH, SPENT } from '../regex/compiled-regex'
 import { patternMatchPrefix } from '../regex/pattern-message'
 import type { OperatorDef, OperatorFn } from './types'
 
@@ -26,8 +26,13 @@ export const rx: OperatorDef = {
     const re = new CompiledRegex(op.params.regex)
     const prefix = patternMatchPrefix(op.arg)
     const fn: OperatorFn = (input, ctx) => {
-      const r = ctx.capture ? re.capture(input, ctx.captures) : re.test(input)
+      const r = ctx.capture ? re.capture(input, ctx.captures, ctx.unitsLeft) : re.test(input)
       if (re.linearBytes !== 0) ctx.linearBytes += re.linearBytes
+      if (ctx.capture && re.captureBytes !== 0) ctx.captureBytes += re.captureBytes
+      if (r === SPENT) {
+        ctx.budgetSpent = true
+        return false
+      }
       if (r === MATCH) {
         ctx.message = prefix + ctx.varName + '.'
         return true

@@ -27,6 +27,22 @@ export interface OperatorContext {
    * before each evaluation.
    */
   linearBytes: number
+  /**
+   * Input: the work units left of the inspection budget (budget.ts), which an operator's costliest
+   * step may not exceed (the linear-time engine's capturing search); Infinity without a budget
+   * and in phase 5.
+   */
+  unitsLeft: number
+  /**
+   * Output: bytes given to the linear-time engine's capturing search (WORK_UNITS.captureByte
+   * each). The engine adds and zeroes it after each evaluation.
+   */
+  captureBytes: number
+  /**
+   * Output: the operator did not run a step the rest of the budget cannot pay for (unitsLeft);
+   * the engine then stops the transaction on its budget. Zeroed after each evaluation.
+   */
+  budgetSpent: boolean
   /** expand a macro template against the transaction (for operators with %{...} arguments) */
   expand(t: Template): BinaryString
   /** set a TX variable (e.g. MSC_PCRE_LIMITS_EXCEEDED when a guard stops an evaluation) */

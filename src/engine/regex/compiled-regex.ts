@@ -3,6 +3,7 @@ import type { RegexSpec } from '../../bundle/schema'
 import type { BinaryString } from '../bytes'
 import { buildPrefilter, type PrefilterTest } from './prefilter'
 import { dfaOf, dfaTest } from './re2-dfa'
+import { WORK_UNITS } from '../budget'
 
 /**
  * Runs one bundle regex with the execution strategy the compiler chose (RegexSpec.engine /
@@ -22,7 +23,13 @@ export const NO_MATCH = 0
 export const MATCH = 1
 /** A guard stopped the evaluation (the moral equivalent of PCRE's match limit). */
 export const LIMIT = 2
-export type RegexOutcome = typeof NO_MATCH | typeof MATCH | typeof LIMIT
+/**
+ * capture() did not start the linear-time engine's capturing search: it would cost more work
+ * units than the caller has left (`unitsLeft`, the rest of the inspection budget). Not a guard
+ * stop of the regex: the engine stops the transaction on its budget (budget.ts).
+ */
+export const SPENT = 3
+export type RegexOutcome = typeof NO_MATCH | typeof MATCH | typeof LIMIT | typeof SPENT
 
 /** How many capture slots ModSecurity v2 fills (TX.0 .. TX.9). */
 export const CAPTURE_SLOTS = 10
@@ -45,6 +52,11 @@ export class CompiledRegex {
    * times V8's per byte.
    */
   linearBytes = 0
+  /**
+   * Bytes the last capture() gave to the linear-time engine's capturing search (re2js's NFA, run
+   * after its DFA found a match): budget.ts WORK_UNITS.captureByte each.
+   */
+  captureBytes = 0
 
   constructor(readonly spec: RegexSpec) {
     this.alwaysLinear = spec.engine === 'linear' && spec.linear !== undefined
@@ -144,10 +156,12 @@ export class CompiledRegex {
 
   /**
    * Match and, on MATCH, fill out[0..9]: whole match and PCRE groups 1..9 (undefined when unset or
-   * beyond the pattern's groups; every slot is written). On NO_MATCH / LIMIT `out` is untouched.
+   * beyond the pattern's groups; every slot is written). On NO_MATCH / LIMIT / SPENT `out` is
+   * untouched. `unitsLeft`: what the capturing search of the linear-time engine may cost.
    */
-  capture(input: BinaryString, out: (BinaryString | undefined)[]): RegexOutcome {
+  capture(input: BinaryString, out: (BinaryString | undefined)[], unitsLeft = Infinity): RegexOutcome {
     this.linearBytes = 0
+    this.captureBytes = 0
     if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     let r = this.route(input.length)
     if (r === 0 && this.spec.repeatCaptures === true && this.spec.linear !== undefined) r = 1
@@ -169,6 +183,10 @@ export class CompiledRegex {
       // re2js answers a boolean question with its lazy DFA; a capturing search runs the NFA or
       // the backtracker, 10-100x slower. Most evaluations do not match: ask the DFA first.
       if (!this.linearTest(re2, input)) return NO_MATCH
+      // the costliest step there is (~400-700 ns per byte): not started when the rest of the
+      // budget cannot pay for it (a 64 KB subject would cost 25-45 ms)
+      if (input.length * WORK_UNITS.captureByte > unitsLeft) return SPENT
+      this.captureBytes = input.length
       const groups = submatches(re2, input)
       if (groups !== undefined) {
         if (groups === null) return NO_MATCH

@@ -99,4 +99,33 @@ SecRule ARGS "@streq abc def" "id:9,phase:5,pass,log,${CHAIN}"
       },
     )
   })
+
+  describe('a capturing search on the linear-time engine is paid for before it runs', () => {
+    // quadratic for V8, so over its 512-byte cap the linear-time engine answers, and with
+    // `capture` its NFA finds the groups (WORK_UNITS.captureByte per byte)
+    const CAP = `
+SecRule ARGS "@rx <[^>]*=x" "id:5,phase:2,deny,status:403,capture,log,logdata:'%{TX.0}'"
+SecRule TX:MSC_INSPECTION_BUDGET_EXCEEDED "@eq 1" "id:9,phase:5,pass,log,msg:'budget flagged'"
+`
+    const value = '<'.repeat(5000) + '=x'
+    const req = () => parseRaw(`GET /?q=${'%3C'.repeat(5000)}%3Dx HTTP/1.1\r\nHost: h\r\n\r\n`)
+    const search = value.length * WORK_UNITS.captureByte
+    const full = runAll(program(CAP, undefined, { inspectionBudget: Infinity }), req())
+
+    it('with the budget to pay for it: the match, its groups and the charge', () => {
+      expect(full.interruption).toMatchObject({ status: 403, ruleId: 5 })
+      expect(full.tx.txValue('0')).toBe(value)
+      expect(full.tx.state.work).toBeGreaterThan(search)
+    })
+
+    it('without it: not started; 413 and the flag, never a silent pass', () => {
+      // enough for everything but half of the search
+      const budget = full.tx.state.work - Math.floor(search / 2)
+      const r = runAll(program(CAP, undefined, { inspectionBudget: budget }), req())
+      expect(r.interruption).toMatchObject({ status: 413, ruleId: 0, phase: 2 })
+      expect(r.tx.txValue('0')).toBeUndefined()
+      expect(r.tx.state.work).toBeLessThan(budget)
+      expect(r.alerts.some((a) => a.includes('[id "9"]'))).toBe(true)
+    })
+  })
 })

@@ -27,6 +27,9 @@ function ctx(varName: string, capture: boolean): OperatorContext & { tx: Record<
     captures: [],
     message: '',
     linearBytes: 0,
+    unitsLeft: Infinity,
+    captureBytes: 0,
+    budgetSpent: false,
     expand: (t) => (typeof t === 'string' ? t : ''),
     setTx(name, value) {
       tx[name] = value

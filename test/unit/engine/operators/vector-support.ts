@@ -127,6 +127,9 @@ export function makeContext(opts: {
     captures: [],
     message: '',
     linearBytes: 0,
+    unitsLeft: Infinity,
+    captureBytes: 0,
+    budgetSpent: false,
     geoSet: [],
     expand(t: Template): string {
       if (typeof t === 'string') return t

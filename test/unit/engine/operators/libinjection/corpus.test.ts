@@ -30,6 +30,9 @@ function context(capture: boolean): OperatorContext {
     captures: [],
     message: '',
     linearBytes: 0,
+    unitsLeft: Infinity,
+    captureBytes: 0,
+    budgetSpent: false,
     expand: () => '',
     setTx: () => undefined,
   }
