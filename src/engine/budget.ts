@@ -66,7 +66,7 @@ export const WORK_UNITS = {
    * search runs (OperatorContext.unitsLeft): a search the rest of the budget cannot pay for is
    * not started, so no single capture can overshoot the budget.
    */
-  captureByte: 100,
+  captureByte: 50,
 }
 
 /** The budget is spent and phase 1-4 inspection must stop (phase 5 always runs). */
