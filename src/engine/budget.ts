@@ -67,6 +67,13 @@ export const WORK_UNITS = {
    * not started, so no single capture can overshoot the budget.
    */
   captureByte: 50,
+  /**
+   * a byte of a setvar key built by macro expansion (escaped, then escaped and folded again into
+   * the collection's item, and hashed): CRS names its per-match TX variables after
+   * %{MATCHED_VAR_NAME}, so a 17 KB argument name makes 17 KB keys, one per matching rule (PL4,
+   * 932320's form name: about 1.5 ms of such keys, uncounted before)
+   */
+  setvarKeyByte: 8,
 }
 
 /** The budget is spent and phase 1-4 inspection must stop (phase 5 always runs). */

@@ -2,6 +2,7 @@ import type { Template } from '../../bundle/schema'
 import type { Collection } from '../collections/collection'
 import type { PersistentCollection } from '../collections/persistent'
 import { asciiLower, atoi, logEscapeNq } from '../log-escape'
+import { WORK_UNITS } from '../budget'
 import { expand } from '../macro'
 import type { LinkedRule } from '../program'
 import type { TxState } from '../tx-state'
@@ -30,6 +31,9 @@ export function setvar(
     return
   }
   const key = logEscapeNq(expand(tx, keyT, rule))
+  // a key made of request data (CRS: %{MATCHED_VAR_NAME}) can be as long as an argument name:
+  // escaped twice, folded and hashed per byte (budget.ts)
+  tx.work += key.length * WORK_UNITS.setvarKeyByte
   if (collection === 'tx') {
     apply(tx.tx, undefined, key, op, op === '!' ? '' : expand(tx, valueT, rule))
     return

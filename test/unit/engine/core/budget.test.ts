@@ -128,4 +128,17 @@ SecRule TX:MSC_INSPECTION_BUDGET_EXCEEDED "@eq 1" "id:9,phase:5,pass,log,msg:'bu
       expect(r.alerts.some((a) => a.includes('[id "9"]'))).toBe(true)
     })
   })
+
+  it('a setvar key built from request data is counted per byte', () => {
+    // CRS names per-match TX variables after %{MATCHED_VAR_NAME}: as long as the argument name
+    const rule = (key: string) => `SecRule ARGS_NAMES "@rx ^a" "id:1,phase:2,pass,nolog,setvar:'tx.${key}=1'"`
+    const name = 'a'.repeat(10000)
+    const req = () => parseRaw(`GET /?${name}=1 HTTP/1.1\r\nHost: h\r\n\r\n`)
+    const fromName = runAll(program(rule('m-%{MATCHED_VAR_NAME}')), req())
+    const fixed = runAll(program(rule('m-fixed')), req())
+    expect(fromName.tx.txValue(`m-ARGS_NAMES:${name}`)).toBe('1')
+    expect(fromName.tx.state.work - fixed.tx.state.work).toBeGreaterThanOrEqual(
+      name.length * WORK_UNITS.setvarKeyByte,
+    )
+  })
 })
