@@ -280,6 +280,12 @@ function transformFailed(tx: TxState, e: unknown): RuleResult {
   return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.NoMatch
 }
 
+/** The budget is spent inside an operator call: Intercepted (On) or Failed (the rule stops). */
+function stopOnBudget(tx: TxState): RuleResult {
+  budgetExceeded(tx, tx.phase)
+  return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.Failed
+}
+
 function execOperator(
   tx: TxState,
   r: LinkedRule,
@@ -292,8 +298,7 @@ function execOperator(
   if (overBudget(tx)) {
     // the inspection budget is spent within a rule (one rule over thousands of items): stop
     // here, not only between rules (budget.ts)
-    budgetExceeded(tx, tx.phase)
-    return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.Failed
+    return stopOnBudget(tx)
   }
   const ctx = tx.opCtx
   ctx.varName = it.name
@@ -319,8 +324,7 @@ function execOperator(
   }
   if (ctx.budgetSpent) {
     ctx.budgetSpent = false
-    budgetExceeded(tx, tx.phase)
-    return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.Failed
+    return stopOnBudget(tx)
   }
   if (ctx.error !== undefined) {
     // v2: the operator returned -1: "Rule processing failed", no negation, remaining targets skipped

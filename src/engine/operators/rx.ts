@@ -28,7 +28,7 @@ export const rx: OperatorDef = {
     const fn: OperatorFn = (input, ctx) => {
       const r = ctx.capture ? re.capture(input, ctx.captures, ctx.unitsLeft) : re.test(input)
       if (re.linearBytes !== 0) ctx.linearBytes += re.linearBytes
-      if (ctx.capture && re.captureBytes !== 0) ctx.captureBytes += re.captureBytes
+      if (re.captureBytes !== 0) ctx.captureBytes += re.captureBytes
       if (r === SPENT) {
         ctx.budgetSpent = true
         return false

@@ -139,6 +139,7 @@ export class CompiledRegex {
   /** Match or not (no captures). */
   test(input: BinaryString): RegexOutcome {
     this.linearBytes = 0
+    this.captureBytes = 0
     // a subject without any of the required literals cannot match (no engine needed, no guard)
     if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     const r = this.route(input.length)
@@ -187,27 +188,27 @@ export class CompiledRegex {
       // budget cannot pay for it (a 64 KB subject would cost 25-45 ms)
       if (input.length * WORK_UNITS.captureByte > unitsLeft) return SPENT
       this.captureBytes = input.length
-      const groups = submatches(re2, input)
-      if (groups !== undefined) {
-        if (groups === null) return NO_MATCH
-        for (let k = 0; k < CAPTURE_SLOTS; k++) {
-          const g = k < groups.length ? groups[k] : null
-          out[k] = g === null || g === undefined ? undefined : g
-        }
-        return MATCH
-      }
-      const m = re2.matcher(input)
-      if (!m.find()) return NO_MATCH
-      const n = Math.min(re2.groupCount(), CAPTURE_SLOTS - 1)
+      const groups = submatches(re2, input) ?? matcherGroups(re2, input)
+      if (groups === null) return NO_MATCH
       for (let k = 0; k < CAPTURE_SLOTS; k++) {
-        const g = k <= n ? m.group(k) : null
-        out[k] = g === null ? undefined : g
+        const g = k < groups.length ? groups[k] : null
+        out[k] = g === null || g === undefined ? undefined : g
       }
       return MATCH
     } catch {
       return LIMIT
     }
   }
+}
+
+/** The same through re2js's public Matcher (two searches): the match and groups 1..9, or null. */
+function matcherGroups(re2: Re2, input: BinaryString): (string | null)[] | null {
+  const m = re2.matcher(input)
+  if (!m.find()) return null
+  const n = Math.min(re2.groupCount(), CAPTURE_SLOTS - 1)
+  const groups: (string | null)[] = []
+  for (let k = 0; k <= n; k++) groups.push(m.group(k))
+  return groups
 }
 
 /** re2js's internal RE2 (RE2JS.re2Input), as far as submatches() uses it */
