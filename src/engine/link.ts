@@ -99,6 +99,7 @@ export function loadProgram(bundle: Bundle, options: LoadOptions = {}): Program 
     transformedSlotCount: ctx.slots.size,
     literals,
     slotWords,
+    scratch: [],
     bodyProcessors: options.bodyProcessors ?? DEFAULT_BODY_PROCESSORS,
     store: options.store,
     resolver: options.resolver,

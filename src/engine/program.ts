@@ -5,6 +5,7 @@ import type { DnsResolver } from './dns'
 import type { OperatorDef, OperatorFn } from './operators/types'
 import type { LiteralIndex } from './regex/literal-index'
 import type { TransformEnv, TransformFn } from './transformations/types'
+import type { TxScratch } from './tx-scratch'
 import type { VariableImpl } from './variables/registry'
 
 /**
@@ -39,6 +40,11 @@ export interface Program {
   readonly files: readonly string[]
   /** inspection budget per transaction in work units (budget.ts; Infinity: no guard) */
   readonly inspectionBudget: number
+  /**
+   * scratch of finished transactions, for the next ones (tx-scratch.ts): the only part of the
+   * program a transaction changes
+   */
+  readonly scratch: TxScratch[]
   /** the profiling hooks the program was linked with (LoadOptions.profiler); absent normally */
   readonly profiler?: EngineProfiler
 }

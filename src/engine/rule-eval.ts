@@ -33,7 +33,7 @@ export type RuleResult = 0 | 1 | 2 | 3
 const ITEMS: Item[] = []
 const OWNERS: LinkedTarget[] = []
 const EXCLUDED: Item[] = []
-const ONE_ITEM: Item[] = [{ key: '', fkey: '', name: '', value: '', memo: undefined }]
+const ONE_ITEM: Item[] = [{ key: '', fkey: '', name: '', value: '', vtx: 0, cell: -1 }]
 const ONE_OWNER: LinkedTarget[] = []
 
 function collectTargets(tx: TxState, r: LinkedRule): void {
@@ -63,7 +63,7 @@ function collectTargets(tx: TxState, r: LinkedRule): void {
     if (tg.count) {
       const n = ITEMS.length - start
       while (ITEMS.length > start) ITEMS.pop()
-      ITEMS.push({ key: '', fkey: '', name: tg.name, value: String(n), full: tg.fullName, memo: undefined })
+      ITEMS.push({ key: '', fkey: '', name: tg.name, value: String(n), full: tg.fullName, vtx: 0, cell: -1 })
     }
     for (let i = start; i < ITEMS.length; i++) OWNERS.push(tg)
   }
@@ -126,13 +126,22 @@ function neverMatches(): boolean {
 
 export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   let items: readonly Item[]
-  let owners: readonly LinkedTarget[]
+  let owners: readonly (LinkedTarget | undefined)[]
+  let base = 0
+  let n: number
   const set = r.targetSet
-  const cached = set >= 0 ? tx.targetSets[set] : undefined
   const first = r.targets[0]
-  if (cached !== undefined) {
-    items = cached
-    owners = tx.targetOwners[set] as readonly LinkedTarget[]
+  const sc = tx.scratch
+  if (set >= 0) {
+    // a stable list: expanded once per epoch into the scratch's arenas
+    base = sc.setBase(set)
+    if (base < 0) {
+      collectTargets(tx, r)
+      base = sc.storeSet(set, ITEMS, OWNERS)
+    }
+    items = sc.items
+    owners = sc.owners
+    n = sc.setSize(set)
   } else if (r.targets.length === 1 && first !== undefined && first.txKey) {
     // one TX:key target (CRS's paranoia-level gates and score checks): no list to build
     const it = tx.tx.getFolded(first.fkey as string)
@@ -141,71 +150,54 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
     ONE_OWNER[0] = first
     items = ONE_ITEM
     owners = ONE_OWNER
+    n = 1
   } else {
+    // ITEMS/OWNERS stay valid while we iterate: operators, actions and alerts never expand
+    // rule targets (macro expansion has its own scratch), so no copy is needed
     collectTargets(tx, r)
-    if (set >= 0) {
-      items = ITEMS.slice()
-      owners = OWNERS.slice()
-      tx.targetSets[set] = items
-      tx.targetOwners[set] = owners
-    } else {
-      // ITEMS/OWNERS stay valid while we iterate: operators, actions and alerts never expand
-      // rule targets (macro expansion has its own scratch), so no copy is needed
-      items = ITEMS
-      owners = OWNERS
-    }
+    items = ITEMS
+    owners = OWNERS
+    n = ITEMS.length
   }
-  const n = items.length
   if (n === 0) return RuleResult.NoMatch
   const removals = tx.removedTargets.length > 0 && !r.isLink ? removalsFor(tx, r) : undefined
   const checkRemoved = removals !== undefined && removals.length > 0
-  if (r.multiMatch) return evalMultiMatch(tx, r, items, owners, checkRemoved ? removals : undefined)
+  if (r.multiMatch) return evalMultiMatch(tx, r, items, owners, base, n, checkRemoved ? removals : undefined)
   // transformed values of a stable target list under this rule's chain, shared by every rule
   // with the same (list, chain) and filled as items are reached (never more than v2 transforms)
-  let vals: (BinaryString | undefined)[] | undefined
   const slot = r.transformedSlot
-  if (slot >= 0 && set >= 0) {
-    vals = tx.transformed[slot]
-    if (vals === undefined) {
-      vals = new Array<BinaryString | undefined>(n)
-      tx.transformed[slot] = vals
-    }
-  }
+  const vbase = slot >= 0 && set >= 0 ? sc.slotVals(slot, n) : -1
+  const vals = sc.vals
   // the prefilter literals (Program.literals): which of them each value of the slot contains
-  const mask = vals !== undefined ? r.literalMask : undefined
-  let sl: number[] | undefined
-  let pool: number[] | undefined
+  const mask = vbase >= 0 ? r.literalMask : undefined
+  let lbase = -1
   let words = 0
   if (mask !== undefined) {
     const lits = tx.program.literals as LiteralIndex
     words = lits.words
-    sl = tx.slotLiterals[slot]
-    if (sl === undefined) {
-      sl = slotLiterals(tx, r, lits, items, vals as (BinaryString | undefined)[])
-      tx.slotLiterals[slot] = sl
-    }
+    lbase = sc.slotLits(slot)
+    if (lbase < 0) lbase = slotLiterals(tx, r, lits, items, base, n, vbase)
     // none of the rule's literals in any value of the list: every item's prefilter says NO_MATCH
-    if (!intersects(sl, 0, mask)) return RuleResult.NoMatch
-    pool = tx.literalPool
+    if (!intersects(sc.lits, lbase, mask)) return RuleResult.NoMatch
   }
   let matches = 0
   for (let i = 0; i < n; i++) {
-    const it = items[i] as Item
+    const it = items[base + i] as Item
     if (checkRemoved && isTargetRemoved(removals, it.name)) continue
-    if (pool !== undefined) {
-      const off = (sl as number[])[words + i] as number
-      if (off >= 0 && !intersects(pool, off, mask as Int32Array)) continue
+    if (lbase >= 0) {
+      const off = sc.lits[lbase + words + i] as number
+      if (off >= 0 && !intersects(sc.pool, off, mask as Int32Array)) continue
     }
-    let value = vals !== undefined ? vals[i] : undefined
+    let value = vbase >= 0 ? vals[vbase + i] : undefined
     if (value === undefined) {
       try {
         value = transformItem(tx, r.chain, it)
       } catch (e) {
         return transformFailed(tx, e)
       }
-      if (vals !== undefined) vals[i] = value
+      if (vbase >= 0) vals[vbase + i] = value
     }
-    const res = execOperator(tx, r, it, owners[i] as LinkedTarget, value)
+    const res = execOperator(tx, r, it, owners[base + i] as LinkedTarget, value)
     if (res === RuleResult.Intercepted) return res
     if (res === RuleResult.Failed) return RuleResult.NoMatch
     if (res === RuleResult.Match) matches++
@@ -221,7 +213,9 @@ function evalMultiMatch(
   tx: TxState,
   r: LinkedRule,
   items: readonly Item[],
-  owners: readonly LinkedTarget[],
+  owners: readonly (LinkedTarget | undefined)[],
+  base: number,
+  n: number,
   removals: readonly TargetRemoval[] | undefined,
 ): RuleResult {
   const chain = r.chain
@@ -231,10 +225,10 @@ function evalMultiMatch(
   const lits = mask !== undefined ? tx.program.literals : undefined
   const nodes = chain.nodes
   let matches = 0
-  for (let i = 0; i < items.length; i++) {
-    const it = items[i] as Item
+  for (let i = 0; i < n; i++) {
+    const it = items[base + i] as Item
     if (removals !== undefined && isTargetRemoved(removals, it.name)) continue
-    const owner = owners[i] as LinkedTarget
+    const owner = owners[base + i] as LinkedTarget
     let v = it.value
     let changed = false
     for (let k = 0; k < steps; k++) {
@@ -337,7 +331,7 @@ function execOperator(
   if (m === r.op.negated) return RuleResult.NoMatch
   const message = m ? ctx.message : negatedMessage(r, it, owner)
   const mv: Item =
-    value === it.value ? it : { key: it.key, fkey: it.fkey, name: it.name, value, memo: undefined }
+    value === it.value ? it : { key: it.key, fkey: it.fkey, name: it.name, value, vtx: 0, cell: -1 }
   tx.matchedVar = mv
   tx.matchedVars.push(mv)
   tx.work += WORK_UNITS.match

@@ -1,204 +1,112 @@
 import { BUDGET_SPENT, overBudget, WORK_UNITS } from './budget'
 import type { BinaryString } from './bytes'
 import type { LinkedChain } from './program'
+import { lowercase, uppercase } from './transformations/case'
 import type { TransformFn } from './transformations/types'
 import type { TxState } from './tx-state'
+import type { TxScratch } from './tx-scratch'
 import type { Item } from './variables/item'
+
+export { TCACHE_MAX_ENTRIES } from './tx-scratch'
 
 /**
  * The per-transaction transformation cache. Every prefix of every interned t: chain has a node
- * id (link.ts); the cache maps (input value, node id) -> output, so a value never goes through
- * the same chain prefix twice in a transaction: CRS runs t:urlDecodeUni,t:htmlEntityDecode,...
- * over the same ARGS in hundreds of rules, and chains sharing a prefix reuse its result.
- * Values are strings, so the key is the value itself (V8 caches string hashes; rules pass the
- * same string objects). Transformations are pure, so sharing results is always correct.
- * v2 has a similar cache (SecCacheTransformations, keyed by value pointer, cleared per phase).
+ * id (link.ts), and every string the evaluator meets has a cell in the transaction's scratch
+ * (tx-scratch.ts): item values by string, results as they are computed. The cache maps
+ * (cell, node) -> result cell, so
+ * - a value never goes through the same chain prefix twice in a transaction (CRS runs
+ *   t:urlDecodeUni,t:htmlEntityDecode,... over the same ARGS in hundreds of rules, and chains
+ *   sharing a prefix reuse its result);
+ * - each step's result is also recorded under the one-step chain of its transformation
+ *   (LinkedChain.singles) on its input's cell, so chains that reach the same input by different
+ *   prefixes share it: about 70 % of CRS's transformation calls repeat an input another chain
+ *   prefix produced (t:none,t:urlDecodeUni and t:utf8toUnicode,t:urlDecodeUni on ASCII text);
+ * - a result identical to its input (a transformation that changes nothing) is its input's cell.
+ * Transformations are pure, so sharing results is always correct. v2 has a similar cache
+ * (SecCacheTransformations, keyed by value pointer, cleared per phase).
  */
 
-/** Cap on cached results per transaction (bounds memory on pathological requests). */
-export const TCACHE_MAX_ENTRIES = 50000
-
-/**
- * What the transaction knows about one value string: its results by chain node, and (for the
- * literal index, literal-scan.ts) the literal-pool offsets of itself and of those results. An item
- * keeps a reference to its value's memo (Item.memo, checked against the transaction), so the
- * hundreds of rules that visit the same item look the value string up once, not once each.
- */
-export class ValueMemo {
-  /**
-   * Results by chain node, as parallel arrays searched linearly: a value meets a few dozen chain
-   * prefixes at most, and small arrays allocate a fraction of what a Map does as it grows (the
-   * transformation cache was the largest allocation of a benign GET).
-   */
-  private readonly nodes: number[] = []
-  private readonly results: BinaryString[] = []
-  /** literal-pool offset of the value itself (-1: not scanned yet) */
-  self = -1
-  /** literal-pool offsets of results, by chain node (parallel arrays, as above) */
-  private offsetNodes: number[] | undefined = undefined
-  private offsets: number[] | undefined = undefined
-  /** TxState.serial of the transaction it belongs to (a number, so a memo kept by a shared item retains no transaction) */
-  constructor(readonly serial: number) {}
-
-  get(node: number): BinaryString | undefined {
-    const nodes = this.nodes
-    for (let i = 0; i < nodes.length; i++) if (nodes[i] === node) return this.results[i]
-    return undefined
+/** The cell of an item's value in this transaction (-1 once the cache is full). */
+export function cellOf(tx: TxState, it: Item): number {
+  if (it.vtx === tx.serial) return it.cell
+  const c = tx.scratch.intern(it.value)
+  if (c >= 0) {
+    it.vtx = tx.serial
+    it.cell = c
   }
-
-  /**
-   * The deepest prefix of a chain (its node ids, `chain`) that this memo holds, in one pass over
-   * the entries (a value visited by many chains holds many; probing prefix by prefix cost a pass
-   * each): the entry's index, or -1. `depth` is Program.chainNodeDepth.
-   */
-  deepest(chain: readonly number[], depth: Int32Array): number {
-    const nodes = this.nodes
-    const n = chain.length
-    // the whole chain cached (the usual case: hundreds of rules share a few chains)
-    const last = chain[n - 1]
-    for (let i = 0; i < nodes.length; i++) if (nodes[i] === last) return i
-    let best = -1
-    let at = -1
-    for (let i = 0; i < nodes.length; i++) {
-      const x = nodes[i] as number
-      const d = (depth[x] as number) - 1
-      if (d > best && d < n && chain[d] === x) {
-        best = d
-        at = i
-      }
-    }
-    return at
-  }
-
-  /** entry i (from deepest()): its chain node and result */
-  nodeAt(i: number): number {
-    return this.nodes[i] as number
-  }
-
-  resultAt(i: number): BinaryString {
-    return this.results[i] as BinaryString
-  }
-
-  set(node: number, v: BinaryString): void {
-    this.nodes.push(node)
-    this.results.push(v)
-  }
-
-  /** the literal-pool offset of the result after `node`, or -1 */
-  offsetOf(node: number): number {
-    const nodes = this.offsetNodes
-    if (nodes !== undefined)
-      for (let i = 0; i < nodes.length; i++)
-        if (nodes[i] === node) return (this.offsets as number[])[i] as number
-    return -1
-  }
-
-  setOffset(node: number, off: number): void {
-    if (this.offsetNodes === undefined) {
-      this.offsetNodes = []
-      this.offsets = []
-    }
-    this.offsetNodes.push(node)
-    ;(this.offsets as number[]).push(off)
-  }
+  return c
 }
-
-/** The memo of an item's value in this transaction (undefined once the cache is full). */
-export function memoOf(tx: TxState, it: Item): ValueMemo | undefined {
-  const known = it.memo
-  if (known !== undefined && known.serial === tx.serial) return known
-  const memo = valueMemo(tx, it.value)
-  if (memo !== undefined) it.memo = memo
-  return memo
-}
-
-function valueMemo(tx: TxState, value: BinaryString): ValueMemo | undefined {
-  let memo = tx.tcache.get(value)
-  if (memo === undefined) {
-    if (tx.tcacheEntries >= TCACHE_MAX_ENTRIES) return undefined
-    memo = new ValueMemo(tx.serial)
-    tx.tcache.set(value, memo)
-  }
-  return memo
-}
-
-/**
- * Intermediate values at least this long also share each transformation's result across chains
- * (keyed by the input string and the transformation): about 70 % of CRS's transformation calls
- * repeat an input another chain prefix produced (t:none,t:urlDecodeUni and
- * t:utf8toUnicode,t:urlDecodeUni on ASCII text), which costs for long values; for short ones the
- * lookup would cost about what the transformation does.
- */
-export const SHARE_MIN_LENGTH = 256
 
 /**
  * The item's value after the chain (cached by value and chain prefix). Throws BudgetSpent when
  * the inspection budget is spent before a step that is not cached yet.
  */
 export function transformItem(tx: TxState, chain: LinkedChain, it: Item): BinaryString {
-  if (chain.fns.length === 0) return it.value
-  return run(tx, chain, it.value, memoOf(tx, it))
+  const n = chain.fns.length
+  if (n === 0) return it.value
+  const cell = cellOf(tx, it)
+  if (cell < 0) return uncached(tx, chain, 0, it.value)
+  const sc = tx.scratch
+  const nodes = chain.nodes
+  // the deepest cached prefix (the usual case: the whole chain, hundreds of rules share a few)
+  let k = n
+  let at = -1
+  while (k > 0) {
+    at = sc.find(cell, nodes[k - 1] as number)
+    if (at >= 0) break
+    k--
+  }
+  if (k === n) return sc.str(at)
+  let c = k > 0 ? at : cell
+  for (; k < n; k++) {
+    c = step(tx, sc, chain, k, c)
+    if (c < 0) return uncached(tx, chain, k + 1, STEP_OUT.v)
+    sc.insert(cell, nodes[k] as number, c)
+  }
+  return sc.str(c)
 }
 
-function run(
-  tx: TxState,
-  chain: LinkedChain,
-  value: BinaryString,
-  memo: ValueMemo | undefined,
-): BinaryString {
-  const n = chain.fns.length
-  const nodes = chain.nodes
-  let v = value
-  let k = 0
-  const m = memo
-  const depth = tx.program.chainNodeDepth
-  if (m !== undefined) {
-    const at = m.deepest(nodes, depth)
-    if (at >= 0) {
-      v = m.resultAt(at)
-      k = depth[m.nodeAt(at)] as number
-      if (k === n) return v
-    }
-  }
-  for (; k < n; k++) {
-    v = step(tx, chain, k, v, v === value ? m : undefined)
-    if (m !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
-      m.set(nodes[k] as number, v)
-      tx.tcacheEntries++
-    }
-  }
-  return v
-}
+/** the value step() computed when it could not give it a cell (the cache is full) */
+const STEP_OUT = { v: '' }
 
 /**
- * Step k of the chain on `v`: the transformation's result for this input string when a chain
- * already computed it (the input's memo `own`, or for long inputs their own memo), else computed
- * and recorded there. Throws BudgetSpent when it would compute with the budget spent.
+ * Step k of the chain on cell `c`: the result cell (the transformation's result for this input
+ * when some chain already computed it, else computed and recorded under the one-step node).
+ * -1 when the cache is full: the value is then in STEP_OUT. Throws BudgetSpent when it would
+ * compute with the budget spent.
  */
-function step(
-  tx: TxState,
-  chain: LinkedChain,
-  k: number,
-  v: BinaryString,
-  own: ValueMemo | undefined,
-): BinaryString {
+function step(tx: TxState, sc: TxScratch, chain: LinkedChain, k: number, c: number): number {
   const single = chain.singles[k] as number
-  // short inputs: the lookup would cost about what the transformation does, and the extra
-  // entries would grow every memo
-  const vm =
-    v.length < SHARE_MIN_LENGTH ? undefined : own !== undefined ? (k > 0 ? own : undefined) : valueMemo(tx, v)
-  if (vm !== undefined) {
-    const hit = vm.get(single)
-    if (hit !== undefined) return hit
+  const hit = sc.find(c, single)
+  if (hit >= 0) return hit
+  const v = sc.str(c)
+  const out = compute(tx, chain, k, v)
+  if (out === v) {
+    sc.insert(c, single, c)
+    return c
   }
+  // the literal index folds ASCII case: a case-only change keeps the input's literal bits
+  const fn = chain.fns[k]
+  const rc = sc.newCell(out, fn === lowercase || fn === uppercase ? c : -1)
+  if (rc < 0) {
+    STEP_OUT.v = out
+    return -1
+  }
+  sc.insert(c, single, rc)
+  return rc
+}
+
+function compute(tx: TxState, chain: LinkedChain, k: number, v: BinaryString): BinaryString {
   if (overBudget(tx)) throw BUDGET_SPENT
   tx.work += v.length * WORK_UNITS.transformByte + WORK_UNITS.transformCall
-  const out = (chain.fns[k] as TransformFn)(v, tx.program.transformEnv)
-  if (vm !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
-    vm.set(single, out)
-    tx.tcacheEntries++
-  }
-  return out
+  return (chain.fns[k] as TransformFn)(v, tx.program.transformEnv)
+}
+
+/** steps from..n-1 on v without the cache (it is full) */
+function uncached(tx: TxState, chain: LinkedChain, from: number, v: BinaryString): BinaryString {
+  const n = chain.fns.length
+  for (let k = from; k < n; k++) v = compute(tx, chain, k, v)
+  return v
 }
 
 /**
@@ -212,16 +120,29 @@ export function transformStep(
   k: number,
   prev: BinaryString,
 ): BinaryString {
+  const cell = cellOf(tx, it)
+  if (cell < 0) return compute(tx, chain, k, prev)
+  const sc = tx.scratch
   const node = chain.nodes[k] as number
-  const m = memoOf(tx, it)
-  if (m !== undefined) {
-    const hit = m.get(node)
-    if (hit !== undefined) return hit
-  }
-  const v = step(tx, chain, k, prev, prev === it.value ? m : undefined)
-  if (m !== undefined && tx.tcacheEntries < TCACHE_MAX_ENTRIES) {
-    m.set(node, v)
-    tx.tcacheEntries++
-  }
-  return v
+  const hit = sc.find(cell, node)
+  if (hit >= 0) return sc.str(hit)
+  // the cell of prev: the item's value, or the cached result of the previous step
+  const pc = k === 0 ? cell : sc.find(cell, chain.nodes[k - 1] as number)
+  if (pc < 0 || sc.str(pc) !== prev) return compute(tx, chain, k, prev)
+  const c = step(tx, sc, chain, k, pc)
+  if (c < 0) return STEP_OUT.v
+  sc.insert(cell, node, c)
+  return sc.str(c)
+}
+
+/**
+ * The cell of `value`, the item's value after chain node `node` (-1: no transformation), as
+ * transformItem/transformStep recorded it; -1 when it has none (the cache is full).
+ */
+export function resultCell(tx: TxState, it: Item, value: BinaryString, node: number): number {
+  const cell = cellOf(tx, it)
+  if (cell < 0) return -1
+  const sc = tx.scratch
+  const c = node < 0 ? cell : sc.find(cell, node)
+  return c >= 0 && sc.str(c) === value ? c : -1
 }

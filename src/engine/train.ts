@@ -201,7 +201,7 @@ const NO_ENV: TransformEnv = {}
 function trainKernels(program: Program): void {
   const values = kernelInputs()
   const literals = program.literals
-  const bits: number[] = literals === undefined ? [] : new Array<number>(literals.words).fill(0)
+  const bits = new Int32Array(literals === undefined ? 0 : literals.words)
   for (let v = 0; v < values.length; v++) {
     const s = values[v] as string
     for (let t = 0; t < TRANSFORM_FNS.length; t++) (TRANSFORM_FNS[t] as TransformFn)(s, NO_ENV)

@@ -11,6 +11,7 @@ import type { Program } from './program'
 import type { EngineRequest, Interruption } from './request'
 import { processRequestBodyData, processResponseBodyData } from './bodies'
 import { TxState, type AllowScope } from './tx-state'
+import { releaseScratch } from './tx-scratch'
 
 export interface TransactionOptions {
   /** milliseconds since the epoch (TIME*, DURATION, collection timestamps); default Date.now */
@@ -193,8 +194,20 @@ export class Transaction {
       s.phase = 5
       return runPhase(s, 5)
     })
-    if (r instanceof Promise) return r.then(() => undefined)
+    if (r instanceof Promise) return r.then(() => this.release())
+    this.release()
     return undefined
+  }
+
+  /**
+   * Once phase 5 ran no rule runs again: the evaluator's scratch goes back to the program for
+   * the next transaction (tx-scratch.ts). Nothing after this reads it (TxState.scratchReleased).
+   */
+  private release(): void {
+    const s = this.state
+    if (s.phase < 5 || s.scratchReleased) return
+    s.scratchReleased = true
+    releaseScratch(s.program, s.scratch)
   }
 
   /** Write changed persistent collections back to the store (after processLogging; Worker: waitUntil). */

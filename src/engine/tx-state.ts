@@ -5,10 +5,10 @@ import { Collection } from './collections/collection'
 import type { PersistentCollection } from './collections/persistent'
 import type { PersistentStore } from './collections/store'
 import type { OperatorContext } from './operators/types'
-import type { LinkedRule, LinkedTarget, Program } from './program'
+import type { LinkedRule, Program } from './program'
 import type { EngineRequest, Interruption } from './request'
 import type { MatchRecord } from './alert'
-import type { ValueMemo } from './tcache'
+import { acquireScratch, type TxScratch } from './tx-scratch'
 import { collectionItem, scalarItem, type Item } from './variables/item'
 import {
   equalsIgnoringCase,
@@ -132,10 +132,8 @@ export class TxState {
   suspendedLink: LinkedRule | undefined = undefined
 
   // caches
-  readonly tcache = new Map<string, ValueMemo>()
-  /** distinct per transaction of the isolate (ValueMemo.serial) */
+  /** distinct per transaction of the isolate (Item.vtx) */
   readonly serial = ++txSerial
-  tcacheEntries = 0
   /** inspection work so far, in budget units (budget.ts) */
   work = 0
   /** the inspection budget was spent: no more phase 1-4 rules run (budget.ts) */
@@ -144,25 +142,16 @@ export class TxState {
   /**
    * item lists that cannot change during the transaction (request headers, cookies, query
    * arguments), by slot (variables/sources-request.ts): kept across invalidate(), so their items
-   * and the transformation memos on them are built once per transaction
+   * and the cells of their values are made once per transaction
    */
   readonly stableLists: (readonly Item[] | undefined)[] = []
-  /** expanded stable target lists by LinkedRule.targetSet: items and, in parallel, their targets */
-  targetSets: (readonly Item[] | undefined)[] = []
-  targetOwners: (readonly LinkedTarget[] | undefined)[] = []
-  /** by LinkedRule.transformedSlot: the list's values after the chain, filled as reached */
-  transformed: ((BinaryString | undefined)[] | undefined)[] = []
   /**
-   * Program.literals presence bits of each distinct value scanned: value -> offset of its
-   * `words` words in literalPool (values are pure data: kept for the whole transaction)
+   * the evaluator's working memory: transformation cache, literal pool, expanded stable target
+   * lists and slots (tx-scratch.ts); the program's again once the transaction is over
    */
-  literalOffsets: Map<string, number> | undefined
-  literalPool: number[] = []
-  /**
-   * by slot (rules with a literalMask): `words` words, the union of the bits of all the list's
-   * values, then per item the offset of its bits in literalPool (literal-scan.ts)
-   */
-  slotLiterals: (number[] | undefined)[] = []
+  readonly scratch: TxScratch
+  /** the scratch went back to the program (Transaction.processLogging): no rule runs any more */
+  scratchReleased = false
   readonly scalarCache = new Map<string, Item | null>()
   opCtx!: OperatorContext
 
@@ -186,6 +175,7 @@ export class TxState {
     this.startMs = clock()
     this.uniqueId = uniqueId
     this.store = store
+    this.scratch = acquireScratch(program)
     const cfg = program.config
     this.ruleEngine = cfg.ruleEngine
     this.requestBodyAccess = cfg.requestBodyAccess
@@ -308,12 +298,7 @@ export class TxState {
     // Map.clear() allocates a new table even for an empty map
     if (this.itemCache.size !== 0) this.itemCache.clear()
     if (this.scalarCache.size !== 0) this.scalarCache.clear()
-    if (this.targetSets.length !== 0) {
-      this.targetSets = []
-      this.targetOwners = []
-    }
-    if (this.transformed.length !== 0) this.transformed = []
-    if (this.slotLiterals.length !== 0) this.slotLiterals = []
+    if (!this.scratchReleased) this.scratch.newEpoch()
   }
 
   static pairsTo(

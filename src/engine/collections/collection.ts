@@ -58,7 +58,7 @@ export class Collection {
       fkey,
       old !== undefined && old.key === key
         ? withValue(old, value)
-        : { key, fkey, name, value, memo: undefined },
+        : { key, fkey, name, value, vtx: 0, cell: -1 },
     )
     this.snapshot = undefined
     this.dirty = true
@@ -78,7 +78,7 @@ export class Collection {
     const old = this.map.get(fkey)
     this.map.set(
       fkey,
-      old !== undefined ? withValue(old, value) : { key, fkey, name, value, memo: undefined },
+      old !== undefined ? withValue(old, value) : { key, fkey, name, value, vtx: 0, cell: -1 },
     )
     this.snapshot = undefined
     this.dirty = true
@@ -109,5 +109,5 @@ export class Collection {
 
 /** A new item with another value (items are never mutated: MATCHED_VARS may hold the old one). */
 function withValue(old: Item, value: BinaryString): Item {
-  return { key: old.key, fkey: old.fkey, name: old.name, value, memo: undefined }
+  return { key: old.key, fkey: old.fkey, name: old.name, value, vtx: 0, cell: -1 }
 }

@@ -37,8 +37,12 @@ export class LiteralIndex {
   private edgeClass = new Int32Array(0)
   private edgeChild = new Int32Array(0)
   private fail = new Int32Array(1)
-  /** per node: the bits of the literals that end there (own and through failure links), as (word, bits) pairs */
-  private outputs: (Int32Array | null)[] = []
+  /**
+   * per node: the bits of the literals that end there (own and through failure links), as
+   * (word, bits) pairs in outPairs[outStart[node] .. outStart[node + 1] - 1] (none: empty range)
+   */
+  private outStart = new Int32Array(2)
+  private outPairs = new Int32Array(0)
 
   /**
    * @param entries (literal, bit) pairs; literals are folded here (ASCII A-Z); an empty literal
@@ -67,7 +71,7 @@ export class LiteralIndex {
   }
 
   /** OR the presence bits of the (folded) value into out[at .. at + words - 1]. */
-  scan(s: BinaryString, out: number[], at: number): void {
+  scan(s: BinaryString, out: Int32Array, at: number): void {
     if (!this.built) this.build()
     const classOf = this.classOf
     const rowOf = this.rowOf
@@ -76,7 +80,8 @@ export class LiteralIndex {
     const edgeClass = this.edgeClass
     const edgeChild = this.edgeChild
     const fail = this.fail
-    const outputs = this.outputs
+    const outStart = this.outStart
+    const outPairs = this.outPairs
     let state = 0
     for (let i = 0; i < s.length; i++) {
       const c = classOf[s.charCodeAt(i) & 0xff] as number
@@ -99,12 +104,11 @@ export class LiteralIndex {
         }
         state = fail[state] as number
       }
-      const o = outputs[state]
-      if (o !== null && o !== undefined)
-        for (let j = 0; j < o.length; j += 2) {
-          const w = at + (o[j] as number)
-          out[w] = (out[w] as number) | (o[j + 1] as number)
-        }
+      const oEnd = outStart[state + 1] as number
+      for (let j = outStart[state] as number; j < oEnd; j += 2) {
+        const w = at + (outPairs[j] as number)
+        out[w] = (out[w] as number) | (outPairs[j + 1] as number)
+      }
     }
   }
 
@@ -230,18 +234,17 @@ export class LiteralIndex {
       }
     }
     // sparse (word, bits) pairs: a state's output names few words
-    const sparse = new Map<Int32Array, Int32Array>()
-    this.outputs = outputs.map((o) => {
-      if (o === null) return null
-      let sp = sparse.get(o)
-      if (sp === undefined) {
-        const pairs: number[] = []
+    const outStart = new Int32Array(n + 1)
+    const pairs: number[] = []
+    for (let v = 0; v < n; v++) {
+      outStart[v] = pairs.length
+      const o = outputs[v]
+      if (o !== null && o !== undefined)
         for (let w = 0; w < o.length; w++) if (o[w] !== 0) pairs.push(w, o[w] as number)
-        sp = Int32Array.from(pairs)
-        sparse.set(o, sp)
-      }
-      return sp
-    })
+    }
+    outStart[n] = pairs.length
+    this.outStart = outStart
+    this.outPairs = Int32Array.from(pairs)
     this.nodeCount = n
     this.denseCount = rows
     this.built = true

@@ -22,7 +22,7 @@ export const REGEX_PREFILTER_MAX = 64
 
 class AnyLiteral implements PrefilterTest {
   private readonly index: LiteralIndex
-  private readonly bits = [0]
+  private readonly bits = new Int32Array(1)
   constructor(literals: readonly string[]) {
     this.index = new LiteralIndex(
       literals.map((l) => [l, 0] as const),

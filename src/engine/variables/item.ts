@@ -1,5 +1,4 @@
 import type { BinaryString } from '../bytes'
-import type { ValueMemo } from '../tcache'
 import { asciiLower, logEscapeNq } from '../log-escape'
 
 /**
@@ -17,11 +16,13 @@ export interface Item {
   /** how "Match of ... against ..." names a synthetic item (counts: "&ARGS:foo") */
   readonly full?: string
   /**
-   * The transformation memo of the value (tcache.ts memoOf), set by the first rule that
-   * transforms the item and valid for that transaction only. Every creation site sets it to
-   * undefined, so that items keep one shape.
+   * The cell of the value in the transaction's scratch (tx-scratch.ts, tcache.ts cellOf), set by
+   * the first rule that transforms or scans the item and valid for the transaction whose
+   * TxState.serial is in vtx (items can outlive a transaction). Every creation site sets
+   * vtx: 0, cell: -1, so that items keep one shape.
    */
-  memo: ValueMemo | undefined
+  vtx: number
+  cell: number
 }
 
 /** "PREFIX:" by prefix (variable and collection names: a small, program-bound set) */
@@ -38,10 +39,10 @@ function withColon(prefix: string): string {
 
 /** An element of a collection: name = PREFIX:key with the key escaped as v2 prints it. */
 export function collectionItem(prefix: string, key: BinaryString, value: BinaryString): Item {
-  return { key, fkey: asciiLower(key), name: withColon(prefix) + logEscapeNq(key), value, memo: undefined }
+  return { key, fkey: asciiLower(key), name: withColon(prefix) + logEscapeNq(key), value, vtx: 0, cell: -1 }
 }
 
 /** A scalar variable's single value: name is the variable name. */
 export function scalarItem(name: string, value: BinaryString): Item {
-  return { key: '', fkey: '', name, value, memo: undefined }
+  return { key: '', fkey: '', name, value, vtx: 0, cell: -1 }
 }

@@ -85,7 +85,7 @@ function matchedAsNamed(tx: TxState, sel: Selector, out: Item[], names: boolean)
       fkey: asciiLower(it.name),
       name: it.name,
       value: names ? it.name : it.value,
-      memo: undefined,
+      vtx: 0, cell: -1,
     }
     if (sel.fkey !== undefined) {
       if (named.fkey !== sel.fkey) continue

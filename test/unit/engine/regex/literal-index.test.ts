@@ -5,7 +5,7 @@ import { LiteralIndex } from '../../../../src/engine/regex/literal-index'
 const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase())
 
 function present(lits: LiteralIndex, words: number, s: string, k: number): boolean {
-  const out = new Array<number>(words).fill(0)
+  const out = new Int32Array(words)
   lits.scan(s, out, 0)
   return ((out[k >> 5] as number) & (1 << (k & 31))) !== 0
 }
@@ -49,7 +49,7 @@ describe('LiteralIndex', () => {
       let s = ''
       const len = Math.floor(rnd() * 40)
       for (let i = 0; i < len; i++) s += alphabet[Math.floor(rnd() * alphabet.length)]
-      const out = new Array<number>(slot.words).fill(0)
+      const out = new Int32Array(slot.words)
       slot.scan(s, out, 0)
       for (let i = 0; i < literals.length; i++) {
         const got = ((out[i >> 5] as number) & (1 << (i & 31))) !== 0
@@ -70,9 +70,9 @@ describe('LiteralIndex', () => {
     )
     expect(idx.words).toBe(2)
     const bits = (s: string): number[] => {
-      const out = [0, 0]
+      const out = new Int32Array(2)
       idx.scan(s, out, 0)
-      return out
+      return Array.from(out)
     }
     expect(bits('a cat')).toEqual([1, 0])
     expect(bits('hotdog')).toEqual([1, 1 << 8])
@@ -103,7 +103,7 @@ describe('LiteralIndex', () => {
     for (let k = 0; k < 2000; k++) {
       let s = word(rnd(30))
       if (k % 2 === 0) s += lits[rnd(lits.length)] + word(rnd(5)) + lits[rnd(lits.length)]
-      const out = new Array<number>(idx.words).fill(0)
+      const out = new Int32Array(idx.words)
       idx.scan(s, out, 0)
       for (let i = 0; i < lits.length; i++) {
         const got = ((out[i >> 5] as number) & (1 << (i & 31))) !== 0
