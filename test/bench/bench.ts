@@ -253,7 +253,7 @@ async function main(): Promise<number> {
   const out: Record<string, unknown> = {
     machine: machine(),
     method:
-      'process.cpuUsage (user+system) around each transaction, phases 1-5, interleaved rounds; heap: heapUsed delta of one transaction after gc(), GC-free samples',
+      'process.cpuUsage (user+system) around each transaction, phases 1-5, interleaved rounds; heap: heapUsed delta over 8 transactions in a row after gc(), per transaction, GC-free windows',
   }
   let firedOk = true
   for (const pl of o.pls) {

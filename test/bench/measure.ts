@@ -7,9 +7,13 @@
  *   (concurrent GC marking, compilers), which is CPU the request caused.
  * - Cases are interleaved in rounds (get, form, json, sqli, get, ...) so slow spells of the
  *   machine spread over all of them; median and p99 over all rounds.
- * - Heap: bytes allocated by one transaction, not retained: gc(), heapUsed, one transaction,
- *   heapUsed again (V8 frees nothing in between unless a GC runs; samples during which a GC ran
- *   are dropped, detected with a PerformanceObserver on 'gc' entries). Needs --expose-gc.
+ * - Heap: bytes allocated per transaction, not retained: gc(), heapUsed, HEAP_WINDOW
+ *   transactions in a row, heapUsed again, divided by their number (V8 frees nothing in between
+ *   unless a GC runs; windows during which a GC ran are dropped, detected with a
+ *   PerformanceObserver on 'gc' entries); the median window. A window of several transactions
+ *   spreads what the JIT allocates after the forced GC (one transaction alone read 60 or 130 KB
+ *   from run to run) and, like a Worker's steady state, reuses what the previous transaction
+ *   handed back (tx-scratch.ts). Needs --expose-gc.
  */
 import { PerformanceObserver } from 'node:perf_hooks'
 import type { Program } from '../../src/engine/index'
@@ -86,7 +90,10 @@ export function measureCpu(
 
 declare const gc: (() => void) | undefined
 
-/** Median bytes allocated by one transaction (null without --expose-gc). */
+/** transactions per heap window (see above) */
+export const HEAP_WINDOW = 8
+
+/** Median bytes allocated per transaction (null without --expose-gc). */
 export async function measureHeap(program: Program, r: BenchRequest, samples = 25): Promise<number | null> {
   if (typeof gc !== 'function') return null
   const gcs: number[] = []
@@ -99,7 +106,7 @@ export async function measureHeap(program: Program, r: BenchRequest, samples = 2
     gc()
     const t0 = performance.now()
     const h0 = process.memoryUsage().heapUsed
-    runTransaction(program, r)
+    for (let k = 0; k < HEAP_WINDOW; k++) runTransaction(program, r)
     const h1 = process.memoryUsage().heapUsed
     windows.push([t0, performance.now(), h1 - h0])
   }
@@ -113,7 +120,7 @@ export async function measureHeap(program: Program, r: BenchRequest, samples = 2
   const base = b1 - b0
   const kept = windows
     .filter(([a, b]) => !gcs.some((t) => t > a && t < b))
-    .map(([, , d]) => d - base)
+    .map(([, , d]) => (d - base) / HEAP_WINDOW)
     .sort((x, y) => x - y)
   if (kept.length === 0) return null
   return percentile(kept, 0.5)
