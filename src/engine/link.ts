@@ -20,6 +20,7 @@ import type {
   Program,
 } from './program'
 import { TRANSFORMATIONS } from './transformations'
+import { IDENTITY_UNLESS } from './transformations/identity'
 import type { TransformationDef, TransformEnv, TransformFn } from './transformations/types'
 import { DEFAULT_BODY_PROCESSORS } from './body-processors'
 import { VARIABLE_IMPLS, type VariableImpl } from './variables/registry'
@@ -172,18 +173,21 @@ function linkChains(
     const fns: TransformFn[] = []
     const nodes: number[] = []
     const singles: number[] = []
+    const skips: number[] = []
     let parent = 0
     for (const name of names) {
       const def = registry[name]
       if (def === undefined) unknown.push(name)
       const fn = def === undefined ? identity : def.fn
+      // the identity classes hold for the built-in implementation only (not for a replacement)
+      skips.push(fn === TRANSFORMATIONS[name]?.fn ? (IDENTITY_UNLESS[name] ?? 0) : 0)
       fns.push(prof === undefined ? fn : profiledTransformation(name, fn, prof))
       const id = intern(parent + '\u0000' + name, nodes.length + 1)
       nodes.push(id)
       singles.push(intern('0\u0000' + name, 1))
       parent = id
     }
-    chains.push({ fns, names, nodes, singles })
+    chains.push({ fns, names, nodes, singles, skips })
   }
   if (unknown.length > 0)
     throw new BundleError('bundle: unknown transformation(s): ' + Array.from(new Set(unknown)).join(', '))
@@ -311,7 +315,7 @@ function linkRule(
     opDef: opDef ?? null,
     opFn: undefined,
     asyncOp: opDef?.async === true,
-    chain: chain ?? { fns: [], names: [], nodes: [], singles: [] },
+    chain: chain ?? { fns: [], names: [], nodes: [], singles: [], skips: [] },
     actions: rule.actions.map(linkAction),
     disruptive: disruptiveOf(rule),
     status: rule.status ?? 0,

@@ -2,7 +2,7 @@ import type { BinaryString } from './bytes'
 import { overBudget, WORK_UNITS } from './budget'
 import type { LinkedRule } from './program'
 import type { LiteralIndex } from './regex/literal-index'
-import { resultCell, transformItem } from './tcache'
+import { RESULT, resultCell, transformItem } from './tcache'
 import type { TxState } from './tx-state'
 import type { Item } from './variables/item'
 
@@ -47,9 +47,11 @@ export function slotLiterals(
   for (let i = 0; i < n; i++) {
     const it = items[base + i] as Item
     let value = vals[vbase + i]
+    let cell = -1
     if (value === undefined) {
       try {
         value = transformItem(tx, r.chain, it)
+        cell = RESULT.cell
       } catch {
         // the budget is spent (tcache.ts): neither this item nor the rest are scanned, and
         // the rules reach them and stop there
@@ -59,7 +61,7 @@ export function slotLiterals(
       }
       vals[vbase + i] = value
     }
-    const off = itemOffset(tx, lits, it, value, last)
+    const off = cell >= 0 ? cellOffset(tx, lits, cell) : itemOffset(tx, lits, it, value, last)
     if (off < 0) {
       // not scanned (the budget is spent): the rules reach the item and stop there
       out[at + words + i] = -1
@@ -85,10 +87,15 @@ export function slotLiterals(
 function itemOffset(tx: TxState, lits: LiteralIndex, it: Item, value: BinaryString, node: number): number {
   const c = resultCell(tx, it, value, node)
   if (c < 0) return scan(tx, lits, value)
+  return cellOffset(tx, lits, c)
+}
+
+/** The literal-pool offset of a cell's string, scanned on first use (-1: the budget is spent). */
+function cellOffset(tx: TxState, lits: LiteralIndex, c: number): number {
   const sc = tx.scratch
   let off = sc.litOf(c)
   if (off < 0) {
-    off = scan(tx, lits, value)
+    off = scan(tx, lits, sc.str(c))
     if (off >= 0) sc.setLit(c, off)
   }
   return off

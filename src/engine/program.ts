@@ -90,6 +90,11 @@ export interface LinkedChain {
   readonly nodes: readonly number[]
   /** by step: the node of the one-step chain of that step's transformation (its result on any input) */
   readonly singles: readonly number[]
+  /**
+   * by step: the byte classes without which the step returns its input (transformations/
+   * identity.ts IDENTITY_UNLESS; 0: always run it)
+   */
+  readonly skips: readonly number[]
 }
 
 export type DisruptiveKind =

@@ -345,13 +345,15 @@ function execOperator(
 
 /** v2: @rx with capture unsets TX:0-9 and sets the groups it has; other operators set what they report. */
 function applyCaptures(tx: TxState, r: LinkedRule, caps: (BinaryString | undefined)[]): void {
-  if (r.op.name === 'rx') for (let i = 0; i < 10; i++) tx.tx.delete(String(i))
+  if (r.op.name === 'rx') for (let i = 0; i < 10; i++) tx.tx.delete(DIGITS[i] as string)
   const n = caps.length < 10 ? caps.length : 10
   for (let i = 0; i < n; i++) {
     const c = caps[i]
-    if (c !== undefined) tx.tx.set(String(i), c)
+    if (c !== undefined) tx.tx.set(DIGITS[i] as string, c)
   }
 }
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
 
 /** v2 execute_operator: the message of a negated operator that did not match. */
 function negatedMessage(r: LinkedRule, it: Item, owner: LinkedTarget): string {

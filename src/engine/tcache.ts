@@ -43,6 +43,7 @@ export function cellOf(tx: TxState, it: Item): number {
  */
 export function transformItem(tx: TxState, chain: LinkedChain, it: Item): BinaryString {
   const n = chain.fns.length
+  RESULT.cell = -1
   if (n === 0) return it.value
   const cell = cellOf(tx, it)
   if (cell < 0) return uncached(tx, chain, 0, it.value)
@@ -56,15 +57,25 @@ export function transformItem(tx: TxState, chain: LinkedChain, it: Item): Binary
     if (at >= 0) break
     k--
   }
-  if (k === n) return sc.str(at)
+  if (k === n) {
+    RESULT.cell = at
+    return sc.str(at)
+  }
   let c = k > 0 ? at : cell
   for (; k < n; k++) {
     c = step(tx, sc, chain, k, c)
     if (c < 0) return uncached(tx, chain, k + 1, STEP_OUT.v)
     sc.insert(cell, nodes[k] as number, c)
   }
+  RESULT.cell = c
   return sc.str(c)
 }
+
+/**
+ * The cell of the value the last transformItem() returned, -1 when it has none or did not look
+ * it up (no transformation, the cache is full): read right after the call.
+ */
+export const RESULT = { cell: -1 }
 
 /** the value step() computed when it could not give it a cell (the cache is full) */
 const STEP_OUT = { v: '' }
@@ -76,6 +87,9 @@ const STEP_OUT = { v: '' }
  * compute with the budget spent.
  */
 function step(tx: TxState, sc: TxScratch, chain: LinkedChain, k: number, c: number): number {
+  // none of the bytes that transformation acts on: its result is the input (identity.ts)
+  const skip = chain.skips[k] as number
+  if (skip !== 0 && (sc.classes(c) & skip) === 0) return c
   const single = chain.singles[k] as number
   const hit = sc.find(c, single)
   if (hit >= 0) return hit

@@ -1,4 +1,5 @@
 import type { BinaryString } from './bytes'
+import { classesOf } from './transformations/identity'
 import type { LinkedTarget, Program } from './program'
 import type { Item } from './variables/item'
 
@@ -42,6 +43,8 @@ export class TxScratch {
   private cellLit = new Int32Array(256)
   /** the cell whose literal bits a cell has: itself, or the input of a case-only change */
   private cellBits = new Int32Array(256)
+  /** the byte classes of a cell's string (transformations/identity.ts), -1 until needed */
+  private cellCls = new Int32Array(256)
   private cells = 0
   private cellHigh = 0
 
@@ -153,8 +156,10 @@ export class TxScratch {
     if (c === this.cellLit.length) {
       this.cellLit = grow(this.cellLit, c * 2)
       this.cellBits = grow(this.cellBits, c * 2)
+      this.cellCls = grow(this.cellCls, c * 2)
     }
     this.cellLit[c] = -1
+    this.cellCls[c] = -1
     this.cellBits[c] = sameBits >= 0 ? (this.cellBits[sameBits] as number) : c
     this.cells = c + 1
     if (c >= this.cellHigh) this.cellHigh = c + 1
@@ -163,6 +168,16 @@ export class TxScratch {
 
   str(c: number): BinaryString {
     return this.cellStr[c] as BinaryString
+  }
+
+  /** the byte classes of the cell's string (computed once) */
+  classes(c: number): number {
+    let m = this.cellCls[c] as number
+    if (m < 0) {
+      m = classesOf(this.cellStr[c] as BinaryString)
+      this.cellCls[c] = m
+    }
+    return m
   }
 
   /** literal-pool offset of the cell's bits, -1 when not scanned */
