@@ -6,7 +6,7 @@ import { LiteralIndex } from './regex/literal-index'
 /**
  * One literal automaton (regex/literal-index.ts) over the prefilter literals of every slotted
  * @rx rule and the phrases of every slotted @pm / @pmFromFile / @pmf; each such rule (or chain
- * link) gets one bit, set by any of its literals (LinkedRule.literalMask). Within a transaction
+ * link) gets one bit, set by any of its literals (LinkedRule.litWord/litBits). Within a transaction
  * each distinct value string is scanned once, whatever the number of slots and rules that see it
  * (a JSON body's values go through 50 slots), and a rule whose bit is in none of its slot's
  * values is answered without visiting the items (rule-eval.ts). Bits are numbered slot by slot,
@@ -32,7 +32,8 @@ export function indexLiterals(
   for (let bit = 0; bit < rules.length; bit++) {
     const { r, lits } = rules[bit] as { r: LinkedRule; lits: readonly string[] }
     for (const lit of new Set(lits)) entries.push([lit, bit])
-    r.literalMask = Int32Array.of(bit >> 5, 1 << (bit & 31))
+    r.litWord = bit >> 5
+    r.litBits = 1 << (bit & 31)
     if (r.transformedSlot < 0) continue
     let set = bySlot.get(r.transformedSlot)
     if (set === undefined) {

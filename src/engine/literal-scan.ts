@@ -12,11 +12,9 @@ import type { Item } from './variables/item'
  * scratch's literal pool (tx-scratch.ts), and the tests rule-eval.ts makes before calling an operator.
  */
 
-/** Some (word, bits) pair of the sparse mask has a bit set in arr[base + word]. */
-export function intersects(arr: Int32Array, base: number, mask: Int32Array): boolean {
-  for (let k = 0; k < mask.length; k += 2)
-    if (((arr[base + (mask[k] as number)] as number) & (mask[k + 1] as number)) !== 0) return true
-  return false
+/** The rule's bit (LinkedRule.litWord/litBits) is set in arr[base + word]. */
+export function hasBit(arr: Int32Array, base: number, word: number, bits: number): boolean {
+  return ((arr[base + word] as number) & bits) !== 0
 }
 
 /**
@@ -120,12 +118,12 @@ function scan(tx: TxState, lits: LiteralIndex, value: BinaryString): number {
 export function mayHold(
   tx: TxState,
   lits: LiteralIndex,
-  mask: Int32Array,
+  r: LinkedRule,
   it: Item,
   v: BinaryString,
   node: number,
 ): boolean {
   const off = itemOffset(tx, lits, it, v, node)
   // not scanned (the budget is spent): the operator call that follows stops the evaluation
-  return off < 0 || intersects(tx.scratch.pool, off, mask)
+  return off < 0 || hasBit(tx.scratch.pool, off, r.litWord, r.litBits)
 }

@@ -34,7 +34,7 @@ export interface Program {
   readonly transformedSlotCount: number
   /** the automaton of the slotted @rx prefilter literals and @pm phrases (link-literals.ts indexLiterals) */
   readonly literals: LiteralIndex | undefined
-  /** by slot: the words of Program.literals its rules' literalMasks name */
+  /** by slot: the words of Program.literals its rules' literal bits are in (LinkedRule.litWord) */
   readonly slotWords: readonly (Int32Array | undefined)[]
   /** file paths by Bundle.sources index */
   readonly files: readonly string[]
@@ -192,11 +192,14 @@ export interface LinkedRule {
   readonly transformedSlot: number
   /**
    * For a rule with a slot whose operator is an @rx with a prefilter or a @pm-family phrase list:
-   * its bit in Program.literals (set by any of its literals), as one (word index, bits) pair. An
-   * item whose value has the bit clear is not given to the operator (it would answer NO_MATCH).
-   * Set once at link time.
+   * its bit in Program.literals (set by any of its literals), as its word index (litWord, -1:
+   * none) and the bit within the word (litBits). An item whose value has the bit clear is not
+   * given to the operator (it would answer NO_MATCH). Set once at link time.
    */
-  literalMask: Int32Array | undefined
+  litWord: number
+  litBits: number
+  /** the folded key when the rule's only target is TX:key (txKey): read without the target list */
+  readonly soleTxKey: string | undefined
   readonly op: OperatorRef
   /** null: operator not in the registry (never matches, see link.ts) */
   readonly opDef: OperatorDef | null

@@ -9,7 +9,7 @@ import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
 import type { LiteralIndex } from './regex/literal-index'
 import { transformItem, transformStep } from './tcache'
-import { intersects, mayHold, slotLiterals } from './literal-scan'
+import { hasBit, mayHold, slotLiterals } from './literal-scan'
 import type { TargetRemoval, TxState } from './tx-state'
 import type { Item } from './variables/item'
 
@@ -130,7 +130,7 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   let base = 0
   let n: number
   const set = r.targetSet
-  const first = r.targets[0]
+  const txKey = r.soleTxKey
   const sc = tx.scratch
   if (set >= 0) {
     // a stable list: expanded once per epoch into the scratch's arenas
@@ -142,12 +142,12 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
     items = sc.items
     owners = sc.owners
     n = sc.setSize(set)
-  } else if (r.targets.length === 1 && first !== undefined && first.txKey) {
+  } else if (txKey !== undefined) {
     // one TX:key target (CRS's paranoia-level gates and score checks): no list to build
-    const it = tx.tx.getFolded(first.fkey as string)
+    const it = tx.tx.getFolded(txKey)
     if (it === undefined) return RuleResult.NoMatch
     ONE_ITEM[0] = it
-    ONE_OWNER[0] = first
+    ONE_OWNER[0] = r.targets[0] as LinkedTarget
     items = ONE_ITEM
     owners = ONE_OWNER
     n = 1
@@ -169,16 +169,17 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   const vbase = slot >= 0 && set >= 0 ? sc.slotVals(slot, n) : -1
   const vals = sc.vals
   // the prefilter literals (Program.literals): which of them each value of the slot contains
-  const mask = vbase >= 0 ? r.literalMask : undefined
+  const word = vbase >= 0 ? r.litWord : -1
+  const bits = r.litBits
   let lbase = -1
   let words = 0
-  if (mask !== undefined) {
+  if (word >= 0) {
     const lits = tx.program.literals as LiteralIndex
     words = lits.words
     lbase = sc.slotLits(slot)
     if (lbase < 0) lbase = slotLiterals(tx, r, lits, items, base, n, vbase)
     // none of the rule's literals in any value of the list: every item's prefilter says NO_MATCH
-    if (!intersects(sc.lits, lbase, mask)) return RuleResult.NoMatch
+    if (!hasBit(sc.lits, lbase, word, bits)) return RuleResult.NoMatch
   }
   let matches = 0
   for (let i = 0; i < n; i++) {
@@ -186,7 +187,7 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
     if (checkRemoved && isTargetRemoved(removals, it.name)) continue
     if (lbase >= 0) {
       const off = sc.lits[lbase + words + i] as number
-      if (off >= 0 && !intersects(sc.pool, off, mask as Int32Array)) continue
+      if (off >= 0 && !hasBit(sc.pool, off, word, bits)) continue
     }
     let value = vbase >= 0 ? vals[vbase + i] : undefined
     if (value === undefined) {
@@ -221,8 +222,7 @@ function evalMultiMatch(
   const chain = r.chain
   const steps = chain.fns.length
   // the rule's literal bit (link-literals.ts indexLiterals): a value without it cannot match
-  const mask = r.literalMask
-  const lits = mask !== undefined ? tx.program.literals : undefined
+  const lits = r.litWord >= 0 ? tx.program.literals : undefined
   const nodes = chain.nodes
   let matches = 0
   for (let i = 0; i < n; i++) {
@@ -234,8 +234,7 @@ function evalMultiMatch(
     for (let k = 0; k < steps; k++) {
       if (
         (k === 0 || changed) &&
-        (lits === undefined ||
-          mayHold(tx, lits, mask as Int32Array, it, v, k === 0 ? -1 : (nodes[k - 1] as number)))
+        (lits === undefined || mayHold(tx, lits, r, it, v, k === 0 ? -1 : (nodes[k - 1] as number)))
       ) {
         const res = execOperator(tx, r, it, owner, v)
         if (res === RuleResult.Intercepted) return res
@@ -251,10 +250,7 @@ function evalMultiMatch(
       changed = next !== v
       v = next
     }
-    if (
-      changed &&
-      (lits === undefined || mayHold(tx, lits, mask as Int32Array, it, v, nodes[steps - 1] as number))
-    ) {
+    if (changed && (lits === undefined || mayHold(tx, lits, r, it, v, nodes[steps - 1] as number))) {
       const res = execOperator(tx, r, it, owner, v)
       if (res === RuleResult.Intercepted) return res
       if (res === RuleResult.Failed) return RuleResult.NoMatch

@@ -49,10 +49,8 @@ export class TxScratch {
   private cellHigh = 0
 
   // the transformation cache, (cell, node) -> cell
-  private tCell = new Int32Array(MIN_TABLE)
-  private tNode = new Int32Array(MIN_TABLE)
-  private tGen = new Int32Array(MIN_TABLE)
-  private tVal = new Int32Array(MIN_TABLE)
+  /** slots of 4 words side by side (one cache line holds 4 slots): gen, cell, node, result */
+  private table = new Int32Array(MIN_TABLE * 4)
   private tCount = 0
 
   /** literal presence bits, `words` per scanned cell (literal-scan.ts) */
@@ -95,7 +93,7 @@ export class TxScratch {
       // stamps wrap: forget them all
       this.gen = 0
       this.epoch = 0
-      this.tGen.fill(0)
+      this.table.fill(0)
       this.setEpoch.fill(0)
       this.valsEpoch.fill(0)
       this.litsEpoch.fill(0)
@@ -129,7 +127,9 @@ export class TxScratch {
 
   /** small enough to keep for the next transaction */
   keepable(): boolean {
-    return this.tCell.length <= KEEP_TABLE && this.pool.length <= KEEP_WORDS && this.lits.length <= KEEP_WORDS
+    return (
+      this.table.length <= KEEP_TABLE * 4 && this.pool.length <= KEEP_WORDS && this.lits.length <= KEEP_WORDS
+    )
   }
 
   // -- cells --
@@ -193,47 +193,46 @@ export class TxScratch {
 
   /** the result cell of chain node `node` on cell `c`, -1 when not cached */
   find(c: number, node: number): number {
-    const mask = this.tCell.length - 1
+    const t = this.table
+    const mask = (t.length >> 2) - 1
     const gen = this.gen
     for (let i = hash(c, node) & mask; ; i = (i + 1) & mask) {
-      if (this.tGen[i] !== gen) return -1
-      if (this.tCell[i] === c && this.tNode[i] === node) return this.tVal[i] as number
+      const p = i << 2
+      if (t[p] !== gen) return -1
+      if (t[p + 1] === c && t[p + 2] === node) return t[p + 3] as number
     }
   }
 
   /** Record node `node`'s result on cell `c` (nothing once the cache is full). */
   insert(c: number, node: number, result: number): void {
     if (this.tCount >= TCACHE_MAX_ENTRIES) return
-    if ((this.tCount + 1) * 2 > this.tCell.length) this.rehash(this.tCell.length * 2)
+    if ((this.tCount + 1) * 2 > this.table.length >> 2) this.rehash((this.table.length >> 2) * 2)
     this.put(c, node, result)
     this.tCount++
   }
 
   private put(c: number, node: number, result: number): void {
-    const mask = this.tCell.length - 1
+    const t = this.table
+    const mask = (t.length >> 2) - 1
     const gen = this.gen
     let i = hash(c, node) & mask
-    while (this.tGen[i] === gen) {
-      if (this.tCell[i] === c && this.tNode[i] === node) break
+    while (t[i << 2] === gen) {
+      const p = i << 2
+      if (t[p + 1] === c && t[p + 2] === node) break
       i = (i + 1) & mask
     }
-    this.tCell[i] = c
-    this.tNode[i] = node
-    this.tVal[i] = result
-    this.tGen[i] = gen
+    const p = i << 2
+    t[p] = gen
+    t[p + 1] = c
+    t[p + 2] = node
+    t[p + 3] = result
   }
 
-  private rehash(size: number): void {
-    const cell = this.tCell
-    const node = this.tNode
-    const gen = this.tGen
-    const val = this.tVal
-    this.tCell = new Int32Array(size)
-    this.tNode = new Int32Array(size)
-    this.tGen = new Int32Array(size)
-    this.tVal = new Int32Array(size)
-    for (let i = 0; i < cell.length; i++)
-      if (gen[i] === this.gen) this.put(cell[i] as number, node[i] as number, val[i] as number)
+  private rehash(slots: number): void {
+    const old = this.table
+    this.table = new Int32Array(slots * 4)
+    for (let p = 0; p < old.length; p += 4)
+      if (old[p] === this.gen) this.put(old[p + 1] as number, old[p + 2] as number, old[p + 3] as number)
   }
 
   // -- literal pool --

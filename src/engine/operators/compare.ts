@@ -1,5 +1,6 @@
 import type { OperatorDef } from './types'
 import { atoi } from './atoi'
+import { messageFor } from './match-message'
 import { linkWithArgument } from './operator-argument'
 
 /**
@@ -25,9 +26,12 @@ function compareOperator(
       const prefix = `Operator ${label} matched `
       if (fixed !== undefined && (op.argTemplate === undefined || typeof op.argTemplate === 'string')) {
         const head = prefix + fixed + ' at '
+        // the message of the last variable name, kept: a rule meets the same name in every
+        // transaction (CRS's paranoia-level gates), so the message is built once, not per match
+        const last = { name: '', message: '' }
         return (input, ctx) => {
           if (!test(atoi(input), fixed)) return false
-          ctx.message = head + ctx.varName + '.'
+          ctx.message = messageFor(last, head, ctx.varName)
           return true
         }
       }

@@ -1,6 +1,7 @@
 import type { OperatorRef } from '../../bundle/schema'
 import { CompiledRegex, LIMIT, MATCH, SPENT } from '../regex/compiled-regex'
 import { patternMatchPrefix } from '../regex/pattern-message'
+import { messageFor } from './match-message'
 import type { OperatorDef, OperatorFn } from './types'
 
 /**
@@ -25,6 +26,7 @@ export const rx: OperatorDef = {
       throw new Error(`@rx ${JSON.stringify(op.arg)}: the bundle has no translated regex`)
     const re = new CompiledRegex(op.params.regex)
     const prefix = patternMatchPrefix(op.arg)
+    const last = { name: '', message: '' }
     const fn: OperatorFn = (input, ctx) => {
       const r = ctx.capture ? re.capture(input, ctx.captures, ctx.unitsLeft) : re.test(input)
       if (re.linearBytes !== 0) ctx.linearBytes += re.linearBytes
@@ -34,7 +36,7 @@ export const rx: OperatorDef = {
         return false
       }
       if (r === MATCH) {
-        ctx.message = prefix + ctx.varName + '.'
+        ctx.message = messageFor(last, prefix, ctx.varName)
         return true
       }
       if (r === LIMIT) {

@@ -6,7 +6,7 @@ import type { BinaryString } from '../bytes'
  * every slotted @rx prefilter and the phrases of every slotted @pm / @pmFromFile / @pmf. Each
  * entry is (literal, bit): a literal sets its rules' bits, so a bit means "some literal of this
  * rule occurs". Each distinct value of a transaction is scanned once into `words` 32-bit words;
- * each rule tests its bit (LinkedRule.literalMask) against its slot's union and its items before
+ * each rule tests its bit (LinkedRule.litWord/litBits) against its slot's union and its items before
  * it calls its operator (literal-scan.ts, rule-eval.ts).
  *
  * Exact: a bit is set iff the value, ASCII case folded (A-Z only; bytes >= 0x80 compare exactly),
