@@ -83,7 +83,9 @@ export function slotLiterals(
  * inspection budget is spent (nothing is recorded then).
  */
 function itemOffset(tx: TxState, lits: LiteralIndex, it: Item, value: BinaryString, node: number): number {
-  const c = resultCell(tx, it, value, node)
+  let c = resultCell(tx, it, value, node)
+  // not in the cache (it is full): the value's own cell, by string, so it is scanned once
+  if (c < 0) c = tx.scratch.intern(value)
   if (c < 0) return scan(tx, lits, value)
   return cellOffset(tx, lits, c)
 }

@@ -49,6 +49,15 @@ export function transformItem(tx: TxState, chain: LinkedChain, it: Item): Binary
   if (cell < 0) return uncached(tx, chain, 0, it.value)
   const sc = tx.scratch
   const nodes = chain.nodes
+  if (sc.full()) {
+    // nothing more is recorded: the whole chain, or computed without looking up its prefixes
+    const whole = sc.find(cell, nodes[n - 1] as number)
+    if (whole >= 0) {
+      RESULT.cell = whole
+      return sc.str(whole)
+    }
+    return uncached(tx, chain, 0, it.value)
+  }
   // the deepest cached prefix (the usual case: the whole chain, hundreds of rules share a few)
   let k = n
   let at = -1

@@ -118,6 +118,9 @@ function request(
   }
 }
 
+/** values of the many-arguments training requests */
+const MANY = 400
+
 /** The training transactions (built once, at the first call). */
 let requests: TrainingRequest[] | undefined
 
@@ -133,6 +136,12 @@ function trainingRequests(): TrainingRequest[] {
     b: [ascii.slice(0, 300), { c: ascii, n: 1.5e3, t: true, z: null }],
   })
   const page = `<!doctype html><html><head><title>t</title></head><body>${long}</body></html>`
+  const pieces: string[] = []
+  for (let i = 0; i < MANY; i++) pieces.push('k' + i + '=' + pct(UNIT.slice(i % 64, (i % 64) + 24)))
+  const many = pieces.join('&')
+  const members: Record<string, string> = {}
+  for (let i = 0; i < MANY; i++) members['m' + i] = ascii.slice(i % 64, (i % 64) + 24)
+  const manyJson = JSON.stringify(members)
   requests = [
     request(
       'GET',
@@ -164,6 +173,24 @@ function trainingRequests(): TrainingRequest[] {
       page,
     ),
     request('POST', '/api', [['Content-Type', 'application/json']], json, 'application/json', json),
+    // hundreds of small values: the cache table and arenas grow (a request of 1,000 arguments
+    // ran its first transactions 2-20x slower while those paths were not optimised yet)
+    request(
+      'POST',
+      '/many',
+      [['Content-Type', 'application/x-www-form-urlencoded']],
+      many,
+      'text/html',
+      page,
+    ),
+    request(
+      'POST',
+      '/many.json',
+      [['Content-Type', 'application/json']],
+      manyJson,
+      'application/json',
+      manyJson,
+    ),
   ]
   return requests
 }

@@ -21,13 +21,22 @@ import type { Item } from './variables/item'
  * costs one table entry and no scan).
  */
 
-/** Cap on cells and cache entries per transaction (bounds memory on pathological requests). */
-export const TCACHE_MAX_ENTRIES = 50000
+/**
+ * Cap on cache entries per transaction: it bounds the table to 32,768 slots (512 KB), which stays
+ * in cache; a table of 50,000 entries (2 MB) made every probe a cache miss and a request of
+ * 1,000 JSON members 30 % slower than computing past the cap.
+ */
+export const TCACHE_MAX_ENTRIES = 16384
+/** Cap on cells (strings) per transaction (bounds memory on pathological requests). */
+export const MAX_CELLS = 50000
 
 const MIN_TABLE = 1024
-/** scratch that grew past these (a pathological request) is dropped at release, not kept */
-const KEEP_TABLE = 1 << 15
-const KEEP_WORDS = 1 << 18
+/**
+ * scratch that grew past these (a request with thousands of values) is large: at most one
+ * large scratch is kept (a few MB; regrowing it cost a request of 1,000 arguments ~5 ms)
+ */
+const SMALL_TABLE = 1 << 15
+const SMALL_WORDS = 1 << 18
 /** scratch kept per program (the transactions in flight at once in an isolate) */
 const KEEP_COUNT = 8
 
@@ -125,11 +134,20 @@ export class TxScratch {
     this.valsHigh = 0
   }
 
-  /** small enough to keep for the next transaction */
-  keepable(): boolean {
+  /** grown past the small sizes (see SMALL_TABLE) */
+  large(): boolean {
     return (
-      this.table.length <= KEEP_TABLE * 4 && this.pool.length <= KEEP_WORDS && this.lits.length <= KEEP_WORDS
+      this.table.length > SMALL_TABLE * 4 ||
+      this.pool.length > SMALL_WORDS ||
+      this.lits.length > SMALL_WORDS ||
+      this.items.length > SMALL_WORDS ||
+      this.vals.length > SMALL_WORDS
     )
+  }
+
+  /** the cache holds TCACHE_MAX_ENTRIES entries: nothing more is recorded */
+  full(): boolean {
+    return this.tCount >= TCACHE_MAX_ENTRIES
   }
 
   // -- cells --
@@ -150,7 +168,7 @@ export class TxScratch {
    */
   newCell(v: BinaryString, sameBits = -1): number {
     const c = this.cells
-    if (c >= TCACHE_MAX_ENTRIES) return -1
+    if (c >= MAX_CELLS) return -1
     if (c === this.cellStr.length) this.cellStr.push(v)
     else this.cellStr[c] = v
     if (c === this.cellLit.length) {
@@ -264,15 +282,15 @@ export class TxScratch {
     const n = items.length
     const arena = this.items
     const own = this.owners
-    for (let i = 0; i < n; i++) {
-      const k = at + i
-      if (k === arena.length) {
-        arena.push(items[i] as Item)
-        own.push(owners[i] as LinkedTarget)
-      } else {
-        arena[k] = items[i] as Item
-        own[k] = owners[i] as LinkedTarget
-      }
+    // overwrite what the arenas hold, then append
+    const fit = Math.max(0, Math.min(n, arena.length - at))
+    for (let i = 0; i < fit; i++) {
+      arena[at + i] = items[i] as Item
+      own[at + i] = owners[i] as LinkedTarget
+    }
+    for (let i = fit; i < n; i++) {
+      arena.push(items[i] as Item)
+      own.push(owners[i] as LinkedTarget)
     }
     this.itemsLen = at + n
     if (this.itemsLen > this.itemsHigh) this.itemsHigh = this.itemsLen
@@ -289,11 +307,9 @@ export class TxScratch {
     if (this.valsEpoch[slot] === this.epoch) return this.valsStart[slot] as number
     const at = this.valsLen
     const vals = this.vals
-    for (let i = 0; i < n; i++) {
-      const k = at + i
-      if (k === vals.length) vals.push(undefined)
-      else vals[k] = undefined
-    }
+    const fit = Math.max(0, Math.min(n, vals.length - at))
+    if (fit > 0) vals.fill(undefined, at, at + fit)
+    for (let i = fit; i < n; i++) vals.push(undefined)
     this.valsLen = at + n
     if (this.valsLen > this.valsHigh) this.valsHigh = this.valsLen
     this.valsEpoch[slot] = this.epoch
@@ -342,5 +358,8 @@ export function acquireScratch(program: Program): TxScratch {
 /** The transaction is over: its scratch forgets it and is kept for the next one. */
 export function releaseScratch(program: Program, sc: TxScratch): void {
   sc.end()
-  if (program.scratch.length < KEEP_COUNT && sc.keepable()) program.scratch.push(sc)
+  const kept = program.scratch
+  if (kept.length >= KEEP_COUNT) return
+  if (sc.large()) for (let i = 0; i < kept.length; i++) if ((kept[i] as TxScratch).large()) return
+  kept.push(sc)
 }

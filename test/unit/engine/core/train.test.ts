@@ -55,7 +55,7 @@ describe('trainProgram', () => {
   it('runs the rules of every phase, through blocking rules (detection only)', () => {
     const { ids, profiler } = profiled()
     const p = loadProgram(compileRules(RULES), { profiler })
-    expect(trainProgram(p, 1).transactions).toBe(3)
+    expect(trainProgram(p, 1).transactions).toBe(5)
     // 2 and 3 match the training values and would deny: the later phases still run
     for (const id of [1, 2, 3, 4, 5, 6]) expect(ids.has(id)).toBe(true)
   })
@@ -78,10 +78,10 @@ describe('trainProgram', () => {
 
   it('is part of a full warm-up, left out of a budgeted or levelled one unless asked', () => {
     const p = loadProgram(compileRules(RULES))
-    expect(warmProgram(p).trained).toBe(6)
+    expect(warmProgram(p).trained).toBe(10)
     expect(warmProgram(p, { budget: 1000 }).trained).toBe(0)
     expect(warmProgram(p, { paranoiaLevel: 1 }).trained).toBe(0)
-    expect(warmProgram(p, { budget: 1000, train: 1 }).trained).toBe(3)
+    expect(warmProgram(p, { budget: 1000, train: 1 }).trained).toBe(5)
     expect(warmProgram(p, { train: 0 }).trained).toBe(0)
   })
 })

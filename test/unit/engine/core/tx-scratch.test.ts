@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LinkedTarget } from '../../../../src/engine/program'
-import { TCACHE_MAX_ENTRIES, TxScratch } from '../../../../src/engine/tx-scratch'
+import { MAX_CELLS, TCACHE_MAX_ENTRIES, TxScratch } from '../../../../src/engine/tx-scratch'
 import { scalarItem } from '../../../../src/engine/variables/item'
 import { Transaction } from '../../../../src/engine/transaction'
 import { parseRaw, program, runAll } from './harness'
@@ -104,7 +104,7 @@ describe('TxScratch (tx-scratch.ts): the evaluator memory a program reuses', () 
   it('stops giving cells at the cap', () => {
     const sc = new TxScratch(1, 1)
     sc.begin()
-    for (let i = 0; i < TCACHE_MAX_ENTRIES; i++) expect(sc.newCell('')).toBe(i)
+    for (let i = 0; i < MAX_CELLS; i++) expect(sc.newCell('')).toBe(i)
     expect(sc.newCell('')).toBe(-1)
     expect(sc.intern('new')).toBe(-1)
   })
