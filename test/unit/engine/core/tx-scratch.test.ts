@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { LinkedTarget } from '../../../../src/engine/program'
-import { MAX_CELLS, TCACHE_MAX_ENTRIES, TxScratch } from '../../../../src/engine/tx-scratch'
+import type { LinkedTarget, Program } from '../../../../src/engine/program'
+import { MAX_CELLS, releaseScratch, TCACHE_MAX_ENTRIES, TxScratch } from '../../../../src/engine/tx-scratch'
 import { scalarItem } from '../../../../src/engine/variables/item'
 import { Transaction } from '../../../../src/engine/transaction'
 import { parseRaw, program, runAll } from './harness'
@@ -107,6 +107,36 @@ describe('TxScratch (tx-scratch.ts): the evaluator memory a program reuses', () 
     for (let i = 0; i < MAX_CELLS; i++) expect(sc.newCell('')).toBe(i)
     expect(sc.newCell('')).toBe(-1)
     expect(sc.intern('new')).toBe(-1)
+  })
+
+  it('records no more entries at the cache cap, and keeps those it has', () => {
+    const sc = new TxScratch(1, 1)
+    sc.begin()
+    for (let i = 0; i < TCACHE_MAX_ENTRIES; i++) sc.insert(i, 1, i)
+    expect(sc.full()).toBe(true)
+    sc.insert(TCACHE_MAX_ENTRIES, 1, 7)
+    expect(sc.find(TCACHE_MAX_ENTRIES, 1)).toBe(-1)
+    expect(sc.find(0, 1)).toBe(0)
+    expect(sc.find(TCACHE_MAX_ENTRIES - 1, 1)).toBe(TCACHE_MAX_ENTRIES - 1)
+    sc.begin()
+    expect(sc.full()).toBe(false)
+  })
+
+  it('a program keeps up to 8 scratches, of them one large', () => {
+    const program = { scratch: [] as TxScratch[] } as unknown as Program
+    const large = (): TxScratch => {
+      const sc = new TxScratch(1, 1)
+      sc.begin()
+      sc.reserveWords((1 << 18) + 1)
+      expect(sc.large()).toBe(true)
+      return sc
+    }
+    releaseScratch(program, large())
+    releaseScratch(program, large())
+    expect(program.scratch.length).toBe(1)
+    for (let i = 0; i < 10; i++) releaseScratch(program, new TxScratch(1, 1))
+    expect(program.scratch.length).toBe(8)
+    expect(program.scratch.filter((sc) => sc.large()).length).toBe(1)
   })
 
   it('reserved literal words are zero even where an earlier transaction wrote', () => {
