@@ -114,8 +114,8 @@ function scan(tx: TxState, lits: LiteralIndex, value: BinaryString): number {
 }
 
 /**
- * multiMatch: may the value (the item's value after chain node `node`, -1: raw) hold the rule's
- * bit? (True when it is not scanned because the budget is spent.)
+ * multiMatch: does the value (the item's value after chain node `node`, -1: raw) hold the
+ * rule's bit? HOLD_UNKNOWN when it is not scanned because the budget is spent.
  */
 export function mayHold(
   tx: TxState,
@@ -124,8 +124,14 @@ export function mayHold(
   it: Item,
   v: BinaryString,
   node: number,
-): boolean {
+): number {
   const off = itemOffset(tx, lits, it, v, node)
   // not scanned (the budget is spent): the operator call that follows stops the evaluation
-  return off < 0 || hasBit(tx.scratch.pool, off, r.litWord, r.litBits)
+  if (off < 0) return HOLD_UNKNOWN
+  return hasBit(tx.scratch.pool, off, r.litWord, r.litBits) ? HOLD_YES : HOLD_NO
 }
+
+/** mayHold(): the value lacks the rule's bit / has it / was not scanned (the budget is spent) */
+export const HOLD_NO = 0
+export const HOLD_YES = 1
+export const HOLD_UNKNOWN = 2

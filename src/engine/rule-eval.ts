@@ -9,7 +9,7 @@ import type { OperatorFn } from './operators/types'
 import type { LinkedRule, LinkedTarget } from './program'
 import type { LiteralIndex } from './regex/literal-index'
 import { transformItem, transformStep } from './tcache'
-import { hasBit, mayHold, slotLiterals } from './literal-scan'
+import { HOLD_NO, HOLD_YES, hasBit, mayHold, slotLiterals } from './literal-scan'
 import type { TargetRemoval, TxState } from './tx-state'
 import type { Item } from './variables/item'
 
@@ -185,9 +185,14 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
   for (let i = 0; i < n; i++) {
     const it = items[base + i] as Item
     if (checkRemoved && isTargetRemoved(removals, it.name)) continue
+    // the value holds one of the rule's literals: its operator's own prefilter would say so too
+    let known = false
     if (lbase >= 0) {
       const off = sc.lits[lbase + words + i] as number
-      if (off >= 0 && !hasBit(sc.pool, off, word, bits)) continue
+      if (off >= 0) {
+        if (!hasBit(sc.pool, off, word, bits)) continue
+        known = true
+      }
     }
     let value = vbase >= 0 ? vals[vbase + i] : undefined
     if (value === undefined) {
@@ -198,7 +203,7 @@ export function evalRule(tx: TxState, r: LinkedRule): RuleResult {
       }
       if (vbase >= 0) vals[vbase + i] = value
     }
-    const res = execOperator(tx, r, it, owners[base + i] as LinkedTarget, value)
+    const res = execOperator(tx, r, it, owners[base + i] as LinkedTarget, value, known)
     if (res === RuleResult.Intercepted) return res
     if (res === RuleResult.Failed) return RuleResult.NoMatch
     if (res === RuleResult.Match) matches++
@@ -232,11 +237,14 @@ function evalMultiMatch(
     let v = it.value
     let changed = false
     for (let k = 0; k < steps; k++) {
-      if (
-        (k === 0 || changed) &&
-        (lits === undefined || mayHold(tx, lits, r, it, v, k === 0 ? -1 : (nodes[k - 1] as number)))
-      ) {
-        const res = execOperator(tx, r, it, owner, v)
+      const hold =
+        k !== 0 && !changed
+          ? HOLD_NO
+          : lits === undefined
+            ? UNCHECKED
+            : mayHold(tx, lits, r, it, v, k === 0 ? -1 : (nodes[k - 1] as number))
+      if (hold !== HOLD_NO) {
+        const res = execOperator(tx, r, it, owner, v, hold === HOLD_YES)
         if (res === RuleResult.Intercepted) return res
         if (res === RuleResult.Failed) return RuleResult.NoMatch
         if (res === RuleResult.Match) matches++
@@ -250,8 +258,13 @@ function evalMultiMatch(
       changed = next !== v
       v = next
     }
-    if (changed && (lits === undefined || mayHold(tx, lits, r, it, v, nodes[steps - 1] as number))) {
-      const res = execOperator(tx, r, it, owner, v)
+    const hold = !changed
+      ? HOLD_NO
+      : lits === undefined
+        ? UNCHECKED
+        : mayHold(tx, lits, r, it, v, nodes[steps - 1] as number)
+    if (hold !== HOLD_NO) {
+      const res = execOperator(tx, r, it, owner, v, hold === HOLD_YES)
       if (res === RuleResult.Intercepted) return res
       if (res === RuleResult.Failed) return RuleResult.NoMatch
       if (res === RuleResult.Match) matches++
@@ -276,12 +289,17 @@ function stopOnBudget(tx: TxState): RuleResult {
   return tx.interruption !== undefined ? RuleResult.Intercepted : RuleResult.Failed
 }
 
+/** multiMatch without the literal index: the operator decides alone */
+const UNCHECKED = 3
+
+/** `prefiltered`: the value holds one of the rule's index literals (OperatorContext.prefiltered) */
 function execOperator(
   tx: TxState,
   r: LinkedRule,
   it: Item,
   owner: LinkedTarget,
   value: BinaryString,
+  prefiltered: boolean,
 ): RuleResult {
   const fn = r.opFn ?? linkOperator(r)
   tx.work += value.length * WORK_UNITS.operatorByte + WORK_UNITS.operatorCall
@@ -293,6 +311,7 @@ function execOperator(
   const ctx = tx.opCtx
   ctx.varName = it.name
   ctx.capture = r.capture
+  ctx.prefiltered = prefiltered
   if (ctx.captures.length !== 0) clearArray(ctx.captures)
   ctx.message = ''
   ctx.error = undefined

@@ -79,6 +79,7 @@ export class Transaction {
     }
     // @rbl (dns.ts): the probe flag, SecHttpBlKey, and this transaction's DNS answers
     ctx.probe = false
+    ctx.prefiltered = false
     if (program.config.httpBlKey !== undefined) ctx.httpBlKey = program.config.httpBlKey
     const resolver = options.resolver ?? program.resolver
     if (resolver !== undefined) ctx.dns = new TxDns(resolver, s.pendingLookups)

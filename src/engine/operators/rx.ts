@@ -28,7 +28,8 @@ export const rx: OperatorDef = {
     const prefix = patternMatchPrefix(op.arg)
     const last = { name: '', message: '' }
     const fn: OperatorFn = (input, ctx) => {
-      const r = ctx.capture ? re.capture(input, ctx.captures, ctx.unitsLeft) : re.test(input)
+      const known = ctx.prefiltered === true
+      const r = ctx.capture ? re.capture(input, ctx.captures, ctx.unitsLeft, known) : re.test(input, known)
       if (re.linearBytes !== 0) ctx.linearBytes += re.linearBytes
       if (re.captureBytes !== 0) ctx.captureBytes += re.captureBytes
       if (r === SPENT) {

@@ -43,6 +43,12 @@ export interface OperatorContext {
    * the engine then stops the transaction on its budget. Zeroed after each evaluation.
    */
   budgetSpent: boolean
+  /**
+   * Input: the value is known to hold one of the operator's prefilter literals (the engine's
+   * literal index answered for this rule and value, literal-scan.ts), so an @rx need not run its
+   * own prefilter (regex/prefilter.ts) again. Set before each evaluation.
+   */
+  prefiltered?: boolean
   /** expand a macro template against the transaction (for operators with %{...} arguments) */
   expand(t: Template): BinaryString
   /** set a TX variable (e.g. MSC_PCRE_LIMITS_EXCEEDED when a guard stops an evaluation) */

@@ -136,12 +136,15 @@ export class CompiledRegex {
     return this.spec.linear !== undefined ? 1 : 2
   }
 
-  /** Match or not (no captures). */
-  test(input: BinaryString): RegexOutcome {
+  /**
+   * Match or not (no captures). `prefiltered`: the caller knows the subject holds one of the
+   * prefilter's literals (the engine's literal index), so the prefilter is not run again.
+   */
+  test(input: BinaryString, prefiltered = false): RegexOutcome {
     this.linearBytes = 0
     this.captureBytes = 0
     // a subject without any of the required literals cannot match (no engine needed, no guard)
-    if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
+    if (!prefiltered && this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     const r = this.route(input.length)
     if (r === 0) return this.js().test(input) ? MATCH : NO_MATCH
     if (r === 2) return LIMIT
@@ -158,12 +161,18 @@ export class CompiledRegex {
   /**
    * Match and, on MATCH, fill out[0..9]: whole match and PCRE groups 1..9 (undefined when unset or
    * beyond the pattern's groups; every slot is written). On NO_MATCH / LIMIT / SPENT `out` is
-   * untouched. `unitsLeft`: what the capturing search of the linear-time engine may cost.
+   * untouched. `unitsLeft`: what the capturing search of the linear-time engine may cost;
+   * `prefiltered` as for test().
    */
-  capture(input: BinaryString, out: (BinaryString | undefined)[], unitsLeft = Infinity): RegexOutcome {
+  capture(
+    input: BinaryString,
+    out: (BinaryString | undefined)[],
+    unitsLeft = Infinity,
+    prefiltered = false,
+  ): RegexOutcome {
     this.linearBytes = 0
     this.captureBytes = 0
-    if (this.pre !== null && !this.mayMatch(input)) return NO_MATCH
+    if (!prefiltered && this.pre !== null && !this.mayMatch(input)) return NO_MATCH
     let r = this.route(input.length)
     if (r === 0 && this.spec.repeatCaptures === true && this.spec.linear !== undefined) r = 1
     if (r === 2) return LIMIT

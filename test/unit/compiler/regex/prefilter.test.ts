@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { compileRegex, parsePattern, RegexTranslateError } from '../../../../src/compiler/regex'
 import { extractPrefilter } from '../../../../src/compiler/regex/prefilter'
 import { buildPrefilter } from '../../../../src/engine/regex/prefilter'
-import { CompiledRegex, MATCH, NO_MATCH } from '../../../../src/engine/regex/compiled-regex'
+import { CompiledRegex, LIMIT, MATCH, NO_MATCH } from '../../../../src/engine/regex/compiled-regex'
 
 const pre = (p: string) => extractPrefilter(parsePattern(p, { mode: 'v2' }))
 
@@ -111,6 +111,12 @@ describe('required-literal prefilter: runtime check', () => {
     // a subject over a guard's cap without any literal is answered exactly (no LIMIT)
     const guarded = new CompiledRegex({ source: 'select', flags: '', lengthCap: 4, prefilter: ['select'] })
     expect(guarded.test('x'.repeat(100))).toBe(NO_MATCH)
+    // the caller vouches for a literal (the engine's literal index): the prefilter is not run
+    // again and the subject goes to the engine (here over the cap: LIMIT)
+    expect(guarded.test('x'.repeat(100), true)).toBe(LIMIT)
+    expect(guarded.capture('x'.repeat(100), out, Infinity, true)).toBe(LIMIT)
+    expect(re.test('union all', true)).toBe(NO_MATCH)
+    expect(re.test('UNION  SELECT', true)).toBe(MATCH)
   })
 })
 
